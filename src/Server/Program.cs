@@ -1,0 +1,3 @@
+using Serving.Server.Cli;
+
+return await CliApp.RunAsync(args);

@@ -1,0 +1,31 @@
+namespace Serving.Engine.Tests;
+
+/// <summary>Paths into ../shared (models and oracle vectors), found by walking up from the test binary.</summary>
+internal static class SharedData
+{
+    public static string Root { get; } = Find();
+
+    public static string Model(string file) => Path.Combine(Root, "models", file);
+
+    public static string TestData(string file) => Path.Combine(Root, "testdata", file);
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "models");
+            if (Directory.Exists(candidate) && dir.FullName != Path.GetPathRoot(dir.FullName))
+            {
+                return Path.Combine(dir.FullName, "shared");
+            }
+
+            var sibling = Path.Combine(dir.FullName, "..", "shared", "models");
+            if (Directory.Exists(sibling))
+            {
+                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared"));
+            }
+        }
+
+        throw new DirectoryNotFoundException("../shared (models and oracle vectors) was not found above " + AppContext.BaseDirectory);
+    }
+}
