@@ -64,7 +64,7 @@ public sealed class Sampler
         var processed = ProcessLogits(logits, parameters, state);
         var max = SanitizedMax(ref processed);
         var tokenId = parameters.IsGreedy
-            ? TensorPrimitives.IndexOfMax(processed)
+            ? TopK.ArgMax(processed, max)
             : Draw(processed, max, parameters, CounterRng.Uniform(state.Seed, state.NumGenerated));
         return parameters.Logprobs is { } numTop
             ? WithLogprobs(processed, max, tokenId, numTop)
@@ -160,40 +160,42 @@ public sealed class Sampler
 
     private int Draw(ReadOnlySpan<float> logits, float max, SamplingParams parameters, double uniform)
     {
-        var weights = _weights.AsSpan();
-        var topK = parameters.TopK > 0 && parameters.TopK < VocabSize ? parameters.TopK : 0;
-        if (topK == 0 && parameters.TopP >= 1f && parameters.MinP <= 0f)
+        if (parameters.TopK > 0 && parameters.TopK < VocabSize)
         {
-            Temperature.ToWeights(logits, max, parameters.Temperature, weights);
+            return DrawFromTopK(logits, max, parameters, uniform);
+        }
+
+        var weights = _weights.AsSpan();
+        Temperature.ToWeights(logits, max, parameters.Temperature, weights);
+        if (parameters.TopP >= 1f && parameters.MinP <= 0f)
+        {
             return DrawFromAll(weights, uniform);
         }
 
-        int numCandidates;
-        double totalMass;
-        if (topK > 0)
-        {
-            TopK.Select(logits, topK, _candidates);
-            var selected = _candidates.AsSpan(0, topK);
-            if (topK <= MaxScalarWeights)
-            {
-                Temperature.ToWeights(logits, selected, max, parameters.Temperature, weights);
-            }
-            else
-            {
-                Temperature.ToWeights(logits, max, parameters.Temperature, weights);
-            }
+        var numCandidates = parameters.TopP < 1f
+            ? TopP.SelectFromAll(weights, parameters.MinP, parameters.TopP * TensorPrimitives.Sum(weights), _candidates)
+            : MinP.Collect(weights, parameters.MinP, _candidates);
+        return DrawFrom(_candidates.AsSpan(0, numCandidates), weights, uniform);
+    }
 
-            totalMass = SumWeights(selected, weights);
-            numCandidates = MinP.Filter(selected, weights, parameters.MinP);
+    /// <summary>Top-k selects on logits (temperature is a positive scale, so the set is the same); only the k candidates
+    /// get weights, and top-p's target mass is measured on them.</summary>
+    private int DrawFromTopK(ReadOnlySpan<float> logits, float max, SamplingParams parameters, double uniform)
+    {
+        var weights = _weights.AsSpan();
+        var candidates = _candidates.AsSpan(0, parameters.TopK);
+        TopK.Select(logits, parameters.TopK, candidates);
+        if (parameters.TopK <= MaxScalarWeights)
+        {
+            Temperature.ToWeights(logits, candidates, max, parameters.Temperature, weights);
         }
         else
         {
             Temperature.ToWeights(logits, max, parameters.Temperature, weights);
-            totalMass = TensorPrimitives.Sum(weights);
-            numCandidates = MinP.Collect(weights, parameters.MinP, _candidates);
         }
 
-        var candidates = _candidates.AsSpan(0, numCandidates);
+        var totalMass = SumWeights(candidates, weights);
+        candidates = candidates[..MinP.Filter(candidates, weights, parameters.MinP)];
         if (parameters.TopP < 1f)
         {
             candidates = candidates[..TopP.Select(candidates, weights, parameters.TopP * totalMass)];

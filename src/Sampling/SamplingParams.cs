@@ -15,7 +15,8 @@ public sealed record SamplingParams
     /// <summary>Softmax temperature; 0 means greedy (argmax after bias and penalties).</summary>
     public float Temperature { get; init; } = 1f;
 
-    /// <summary>Keep only the k most likely tokens; 0 or -1 turns it off.</summary>
+    /// <summary>Keep only the k most likely tokens; 0 or -1 turns it off, and so does k at or above the vocabulary size.
+    /// </summary>
     public int TopK { get; init; }
 
     /// <summary>Keep the smallest most-likely set whose probability mass is at least this; 1 turns it off.</summary>
