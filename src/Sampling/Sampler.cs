@@ -172,9 +172,17 @@ public sealed class Sampler
             return DrawFromAll(weights, uniform);
         }
 
-        var numCandidates = parameters.TopP < 1f
-            ? TopP.SelectFromAll(weights, parameters.MinP, parameters.TopP * TensorPrimitives.Sum(weights), _candidates)
-            : MinP.Collect(weights, parameters.MinP, _candidates);
+        int numCandidates;
+        if (parameters.TopP < 1f)
+        {
+            double totalMass = TensorPrimitives.Sum(weights);
+            numCandidates = TopP.SelectFromAll(weights, parameters.MinP, totalMass, parameters.TopP * totalMass, _candidates);
+        }
+        else
+        {
+            numCandidates = MinP.Collect(weights, parameters.MinP, _candidates);
+        }
+
         return DrawFrom(_candidates.AsSpan(0, numCandidates), weights, uniform);
     }
 

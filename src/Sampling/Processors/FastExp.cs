@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Serving.Sampling.Processors;
 
@@ -22,10 +23,11 @@ internal static class FastExp
     private const float P5 = 5.0000001201e-1f;
 
     /// <summary><c>exp(x)</c> per lane; requires x ≤ 0 (or -∞), never NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Exp(Vector<float> x)
     {
         var underflow = Vector.LessThan(x, new Vector<float>(MinArgument));
-        x = Vector.Max(x, new Vector<float>(MinArgument));
+        x = Vector.MaxNative(x, new Vector<float>(MinArgument));  // no NaN here, so the native max is exact
         var n = Vector.Floor(x * new Vector<float>(Log2E) + new Vector<float>(0.5f));
         var r = Vector.FusedMultiplyAdd(n, new Vector<float>(-Ln2High), x);
         r = Vector.FusedMultiplyAdd(n, new Vector<float>(-Ln2Low), r);
@@ -35,7 +37,7 @@ internal static class FastExp
         p = p * r + new Vector<float>(P4);
         p = p * r + new Vector<float>(P5);
         p = p * (r * r) + r + Vector<float>.One;
-        var powerOfTwo = Vector.AsVectorSingle(Vector.ShiftLeft(Vector.ConvertToInt32(n) + new Vector<int>(127), 23));
+        var powerOfTwo = Vector.AsVectorSingle(Vector.ShiftLeft(Vector.ConvertToInt32Native(n) + new Vector<int>(127), 23));
         return Vector.ConditionalSelect(underflow, Vector<float>.Zero, p * powerOfTwo);
     }
 

@@ -67,17 +67,29 @@ internal static class TopP
     }
 
     /// <summary>Top-p over every token with weight ≥ <paramref name="minWeight"/> (and &gt; 0): writes the kept ids to
-    /// <paramref name="destination"/> and returns how many. Same set as <see cref="Select"/> over those ids.</summary>
+    /// <paramref name="destination"/> and returns how many. Same set as <see cref="Select"/> over those ids.
+    /// <paramref name="totalMass"/> is the sum of all weights, <paramref name="targetMass"/> = top_p × it.</summary>
     /// <remarks>
     /// Bisects a weight threshold on the float bit pattern (positive floats order like their bits) while keeping
     /// mass(w ≥ lower) ≥ target &gt; mass(w ≥ upper); everything ≥ upper is then surely kept and only the ids in
     /// [lower, upper) go through <see cref="Select"/>, for the mass still missing.
     /// </remarks>
-    public static int SelectFromAll(ReadOnlySpan<float> weights, float minWeight, double targetMass, Span<int> destination)
+    public static int SelectFromAll(ReadOnlySpan<float> weights, float minWeight, double totalMass, double targetMass,
+        Span<int> destination)
     {
-        var lowerBits = Math.Max(BitConverter.SingleToInt32Bits(minWeight), 1);
-        var upperBits = BitConverter.SingleToInt32Bits(2f);  // weights are ≤ 1 (the max weighs exactly 1)
+        // NOTE: start the bracket where the answer must lie. Tokens below tau = (total - target) / n weigh at most
+        // n · tau = total - target together, so mass(w ≥ tau) ≥ target; and no weight exceeds 1. Should rounding in the
+        // caller's total break that bound, restart from the min-p floor.
+        var tau = (float)Math.Max(0.0, (totalMass - targetMass) / Math.Max(weights.Length, 1));
+        var lowerBits = Math.Max(BitConverter.SingleToInt32Bits(Math.Max(minWeight, tau)), 1);
         var (lowerMass, lowerCount) = MassAtOrAbove(weights, BitConverter.Int32BitsToSingle(lowerBits));
+        if (lowerMass < targetMass && tau > minWeight)
+        {
+            lowerBits = Math.Max(BitConverter.SingleToInt32Bits(minWeight), 1);
+            (lowerMass, lowerCount) = MassAtOrAbove(weights, BitConverter.Int32BitsToSingle(lowerBits));
+        }
+
+        var upperBits = BitConverter.SingleToInt32Bits(1f) + 1;
         var (upperMass, upperCount) = (0.0, 0);
         if (lowerMass >= targetMass)
         {
@@ -102,21 +114,7 @@ internal static class TopP
 
         var lower = BitConverter.Int32BitsToSingle(lowerBits);
         var upper = BitConverter.Int32BitsToSingle(upperBits);
-        var numSure = 0;
-        var bracketEnd = destination.Length;
-        for (var id = 0; id < weights.Length; id++)
-        {
-            var w = weights[id];
-            if (w >= upper)
-            {
-                destination[numSure++] = id;
-            }
-            else if (w >= lower)
-            {
-                destination[--bracketEnd] = id;
-            }
-        }
-
+        var (numSure, bracketEnd) = SplitAtBracket(weights, lower, upper, destination);
         if (bracketEnd == destination.Length)
         {
             return numSure;
@@ -134,6 +132,43 @@ internal static class TopP
 
         // NOTE: the SIMD block sums can differ from this exact sum in the last bits; never keep extra ids for that.
         return sureMass >= targetMass ? numSure : numSure + Select(bracket, weights, targetMass - sureMass);
+    }
+
+    /// <summary>Writes the ids with weight ≥ <paramref name="upper"/> to the front of <paramref name="destination"/> (in id
+    /// order) and those in [lower, upper) to its back; returns the front count and where the back part starts.</summary>
+    private static (int NumSure, int BracketEnd) SplitAtBracket(ReadOnlySpan<float> weights, float lower, float upper,
+        Span<int> destination)
+    {
+        var numSure = 0;
+        var bracketEnd = destination.Length;
+        var id = 0;
+        var limit = new Vector<float>(lower);
+        while (id < weights.Length)
+        {
+            // Skip whole vectors below the bracket: after the bisection that is nearly all of the vocabulary.
+            var end = Math.Min(id + Vector<float>.Count, weights.Length);
+            if (Vector.IsHardwareAccelerated && end - id == Vector<float>.Count
+                && !Vector.GreaterThanOrEqualAny(new Vector<float>(weights[id..]), limit))
+            {
+                id = end;
+                continue;
+            }
+
+            for (; id < end; id++)
+            {
+                var w = weights[id];
+                if (w >= upper)
+                {
+                    destination[numSure++] = id;
+                }
+                else if (w >= lower)
+                {
+                    destination[--bracketEnd] = id;
+                }
+            }
+        }
+
+        return (numSure, bracketEnd);
     }
 
     /// <summary>Sum and count of the weights ≥ <paramref name="threshold"/> (SIMD, float partial sums flushed to double per

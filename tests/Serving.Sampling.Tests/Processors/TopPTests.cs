@@ -80,7 +80,7 @@ public class TopPTests
 
             var total = weights.Sum(w => (double)w);
             var destination = new int[length];
-            var count = TopP.SelectFromAll(weights, minWeight, p * total, destination);
+            var count = TopP.SelectFromAll(weights, minWeight, total, p * total, destination);
 
             var eligible = Enumerable.Range(0, length).Where(i => weights[i] > 0 && weights[i] >= minWeight).ToArray();
             var reference = eligible.ToArray();
@@ -91,5 +91,19 @@ public class TopPTests
             Assert.All(destination.Take(count), id => Assert.True(weights[id] > 0 && weights[id] >= minWeight));
             Assert.Equal(count, destination.Take(count).Distinct().Count());
         }
+    }
+
+    [Fact]
+    public void SelectFromAll_CallerTotalTooLarge_FallsBackAndStillReachesTarget()
+    {
+        // One token of weight 1 and 999 of 1e-4 (total 1.0999); 0.9999 of it needs all but about one small token. An
+        // overstated total moves the start bound above 1e-4, which must not drop the small tokens.
+        var weights = Enumerable.Repeat(1e-4f, 1000).ToArray();
+        weights[500] = 1f;
+        var total = weights.Sum(w => (double)w);
+        var destination = new int[1000];
+        var count = TopP.SelectFromAll(weights, 0f, total + 0.2, 0.9999 * total, destination);
+        Assert.True(destination.Take(count).Sum(id => (double)weights[id]) >= 0.9999 * total);
+        Assert.Equal(999, count);
     }
 }
