@@ -41,8 +41,13 @@ public class SamplingBenchmarks
         _topP = new SamplingParams { Temperature = 0.8f, TopP = 0.95f, Seed = 1 };
         _full = new SamplingParams
         {
-            Temperature = 0.8f, TopK = 40, TopP = 0.95f, RepetitionPenalty = 1.1f, FrequencyPenalty = 0.2f,
-            PresencePenalty = 0.1f, Seed = 1,
+            Temperature = 0.8f,
+            TopK = 40,
+            TopP = 0.95f,
+            RepetitionPenalty = 1.1f,
+            FrequencyPenalty = 0.2f,
+            PresencePenalty = 0.1f,
+            Seed = 1,
         };
         _greedyState = new SequenceSamplingState(_greedy, prompt, VocabSize);
         _temperatureState = new SequenceSamplingState(_temperature, prompt, VocabSize);

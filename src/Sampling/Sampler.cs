@@ -26,6 +26,9 @@ public sealed class Sampler
     private readonly double[] _chunkSums;  // [InverseCdf.NumChunks(vocabSize)] weight per chunk of the vocabulary
     private readonly int[] _topLogprobIds = new int[SamplingParams.MaxLogprobs];
 
+    /// <summary>Scratch for rows of <paramref name="vocabSize"/> logits. <paramref name="eosTokenIds"/> (from the model) are
+    /// masked, like each request's stop token ids, until the request has <see cref="SamplingParams.MinTokens"/> tokens.
+    /// </summary>
     public Sampler(int vocabSize, IReadOnlyList<int> eosTokenIds)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(vocabSize);

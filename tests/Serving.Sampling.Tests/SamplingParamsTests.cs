@@ -60,10 +60,20 @@ public class SamplingParamsTests
         new SamplingParams().Validate(VocabSize);
         new SamplingParams
         {
-            Temperature = 0f, TopK = -1, TopP = 1f, MinP = 1f, RepetitionPenalty = 0.5f, PresencePenalty = -2f,
-            FrequencyPenalty = 2f, MaxTokens = 1, MinTokens = 1, Logprobs = 20, Seed = long.MinValue,
+            Temperature = 0f,
+            TopK = -1,
+            TopP = 1f,
+            MinP = 1f,
+            RepetitionPenalty = 0.5f,
+            PresencePenalty = -2f,
+            FrequencyPenalty = 2f,
+            MaxTokens = 1,
+            MinTokens = 1,
+            Logprobs = 20,
+            Seed = long.MinValue,
             LogitBias = new Dictionary<int, float> { [0] = -100f, [VocabSize - 1] = 100f },
-            StopTokenIds = [0, VocabSize - 1], Stop = ["x"],
+            StopTokenIds = [0, VocabSize - 1],
+            Stop = ["x"],
         }.Validate(VocabSize);
         new SamplingParams { TopK = 0, Logprobs = 0, TopP = 1e-6f }.Validate(VocabSize);
     }
