@@ -439,6 +439,8 @@ public class SamplerTests
                      new SamplingParams { Temperature = 0f },
                      new SamplingParams { Temperature = 0.8f, Seed = 1 },
                      new SamplingParams { Temperature = 0.8f, TopP = 0.9f, MinP = 0.05f, Seed = 1 },
+                     new SamplingParams { Temperature = 0.8f, TopP = 0.95f, Seed = 1 },
+                     new SamplingParams { Temperature = 0.8f, MinP = 0.05f, Seed = 1 },
                      new SamplingParams
                      {
                          Temperature = 0.8f, TopK = 50, TopP = 0.9f, RepetitionPenalty = 1.1f, FrequencyPenalty = 0.2f,
