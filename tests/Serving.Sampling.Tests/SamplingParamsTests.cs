@@ -30,6 +30,8 @@ public class SamplingParamsTests
         { new SamplingParams { LogitBias = new Dictionary<int, float> { [3] = float.NaN } }, "logit_bias" },
         { new SamplingParams { StopTokenIds = [VocabSize] }, "stop_token_ids" },
         { new SamplingParams { Stop = [""] }, "stop" },
+        { new SamplingParams { Stop = null! }, "stop" },
+        { new SamplingParams { StopTokenIds = null! }, "stop_token_ids" },
     };
 
     [Theory]
@@ -80,6 +82,8 @@ public class SamplingParamsTests
 
     [Theory]
     [InlineData(0f, 0, true)]
+    [InlineData(0.9e-5f, 0, true)]
+    [InlineData(1e-5f, 0, false)]
     [InlineData(0.7f, 1, true)]
     [InlineData(0.7f, 0, false)]
     [InlineData(0.7f, -1, false)]
