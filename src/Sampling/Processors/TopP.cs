@@ -90,7 +90,7 @@ internal static class TopP
         }
 
         var upperBits = BitConverter.SingleToInt32Bits(1f) + 1;
-        var (upperMass, upperCount) = (0.0, 0);
+        var upperCount = 0;
         if (lowerMass >= targetMass)
         {
             while (lowerCount - upperCount > MaxBracketCount && upperBits - lowerBits > 1)
@@ -103,7 +103,7 @@ internal static class TopP
                 }
                 else
                 {
-                    (upperBits, upperMass, upperCount) = (middleBits, mass, count);
+                    (upperBits, upperCount) = (middleBits, count);
                 }
             }
         }
