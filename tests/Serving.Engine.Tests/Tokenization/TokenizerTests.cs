@@ -26,6 +26,17 @@ public class TokenizerTests
         Assert.Contains("'tekken'", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(512)]
+    public void Decode_IdOutsideVocabulary_Throws(int id)
+    {
+        var tokenizer = TokenizerVectors.ModelTokenizer("stories260K.gguf");
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => tokenizer.Decode([1, id]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => tokenizer.CreateDetokenizer().Add(id));
+    }
+
     [Fact]
     public void Encode_100KBOfText_IsLinearEnoughToFinish()
     {
