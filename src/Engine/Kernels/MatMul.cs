@@ -45,19 +45,8 @@ public static unsafe partial class MatMul
         var scratch = ActivationScratch.ForCurrentThread(n, w.Columns);
         fixed (float* px = x, py = y)
         {
-            for (var i = 0; i < n; i++)
-            {
-                var row = px + ((long)i * w.Columns);
-                var quants = scratch.Quants + ((long)i * w.Columns);
-                if (format == ActivationFormat.Q8_0)
-                {
-                    Quantize.RowQ8_0(row, w.Columns, quants, scratch.Scales + ((long)i * w.Columns / 32));
-                }
-                else
-                {
-                    Quantize.RowQ8_K(row, w.Columns, quants, scratch.Scales + ((long)i * w.Columns / 256), scratch.Sums + ((long)i * w.Columns / 16));
-                }
-            }
+            var quantize = new QuantizeRowsBody(px, n, w.Columns, format, scratch);
+            pool.For((n + QuantizeRowsBody.RowsPerItem - 1) / QuantizeRowsBody.RowsPerItem, ref quantize);
 
             var plan = WorkPlan.Create(w, n, w.Columns, pool.Threads);
             var body = new QuantizedMatMulBody(w, scratch, n, py, plan);
