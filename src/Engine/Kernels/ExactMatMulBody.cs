@@ -24,6 +24,10 @@ internal readonly unsafe struct ExactMatMulBody : IParallelBody
         _plan = plan;
     }
 
+    /// <summary>This thread's buffer for one dequantized weight row (grown on first use, then reused).</summary>
+    internal static Span<float> RowBuffer(int columns) =>
+        (_row is { } existing && existing.Length >= columns ? existing : _row = new float[columns]).AsSpan(0, columns);
+
     public void Invoke(int index)
     {
         var r0 = index / _plan.ColumnChunks * _plan.RowsPerChunk;
@@ -31,7 +35,7 @@ internal readonly unsafe struct ExactMatMulBody : IParallelBody
         var c0 = index % _plan.ColumnChunks * _plan.ColumnsPerChunk;
         var c1 = Math.Min(_n, c0 + _plan.ColumnsPerChunk);
         var columns = _w.Columns;
-        var buffer = _row is { } existing && existing.Length >= columns ? existing : _row = new float[columns];
+        var buffer = RowBuffer(columns);
         for (var r = r0; r < r1; r++)
         {
             ReadOnlySpan<float> row;
@@ -41,8 +45,8 @@ internal readonly unsafe struct ExactMatMulBody : IParallelBody
             }
             else
             {
-                _w.DequantizeRow(r, buffer.AsSpan(0, columns));
-                row = buffer.AsSpan(0, columns);
+                _w.DequantizeRow(r, buffer);
+                row = buffer;
             }
 
             for (var c = c0; c < c1; c++)

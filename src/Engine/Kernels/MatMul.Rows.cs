@@ -44,7 +44,7 @@ public static unsafe partial class MatMul
         var activationBlock = ActivationFormatOf(a.Type) == ActivationFormat.Q8_0 ? 32 : 256;
         var x = new ActivationRows(a.Activations, a.Columns, activationBlock);
         var blocks = a.Columns / activationBlock;
-        var row = new float[a.Columns];
+        var row = ExactMatMulBody.RowBuffer(a.Columns);
         for (var r = r0; r < r1; r++)
         {
             Dequantize.Row(a.Type, new ReadOnlySpan<byte>(a.Weights + (r * a.RowBytes), checked((int)a.RowBytes)), row);
