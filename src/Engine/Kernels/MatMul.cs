@@ -113,8 +113,10 @@ public static unsafe partial class MatMul
     {
         public static WorkPlan Create(WeightMatrix w, int n, long activationRowBytes, int threads)
         {
-            var columnsPerChunk = (int)Math.Clamp(ActivationChunkBytes / activationRowBytes, 1, n);
-            var columnChunks = (n + columnsPerChunk - 1) / columnsPerChunk;
+            // Equal column chunks, each a multiple of 4 input rows so the 4-row kernels cover them.
+            var columnChunks = (int)Math.Clamp(((n * activationRowBytes) + ActivationChunkBytes - 1) / ActivationChunkBytes, 1, n);
+            var columnsPerChunk = Math.Min(n, (((n + columnChunks - 1) / columnChunks) + 3) & ~3);
+            columnChunks = (n + columnsPerChunk - 1) / columnsPerChunk;
             var rowsPerChunk = (int)Math.Clamp(WeightChunkBytes / w.RowBytes, 1, w.Rows);
             var rowsForBalance = (int)Math.Max(1, (long)w.Rows * columnChunks / (MinItemsPerThread * threads));
             rowsPerChunk = Math.Min(rowsPerChunk, rowsForBalance);

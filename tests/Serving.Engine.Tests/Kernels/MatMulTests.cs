@@ -85,6 +85,23 @@ public sealed class MatMulTests : IDisposable
         Assert.Equal(yAlone, yBatch.AsSpan(position * rows, rows).ToArray());
     }
 
+    /// <summary>300 input rows of 1024 columns exceed one activation chunk, so the work splits over input rows as well.</summary>
+    [Theory]
+    [InlineData(GgmlType.Q8_0)]
+    [InlineData(GgmlType.Q4_K)]
+    [InlineData(GgmlType.F16)]
+    public void Multiply_ManyInputRows_MatchesFloat64Reference(GgmlType type)
+    {
+        const int rows = 9, columns = 1024, n = 300;
+        var (w, _) = KernelTestData.RandomMatrix(type, rows, columns, seed: 12);
+        var x = KernelTestData.RandomFloats(n * columns, seed: 13);
+        var y = new float[n * rows];
+
+        MatMul.Multiply(w, x, n, y, _pool);
+
+        AssertMatchesReference(w, n, y, i => KernelTestData.RoundActivations(type, x.AsSpan(i * columns, columns)));
+    }
+
     [Fact]
     public void Multiply_SingleThreadPool_SameBitsAsTwoThreads()
     {
