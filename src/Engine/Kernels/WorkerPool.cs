@@ -76,6 +76,11 @@ public sealed unsafe class WorkerPool : IDisposable
             return;
         }
 
+        if (_body != null)
+        {
+            throw new InvalidOperationException("WorkerPool.For is not reentrant: a body called For, or two threads share one pool.");
+        }
+
         // NOTE: the body is copied to this stack frame so its address stays fixed while workers call it (the caller's ref
         // may point into a movable object).
         var local = body;

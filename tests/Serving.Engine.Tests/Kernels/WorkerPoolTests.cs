@@ -64,6 +64,21 @@ public class WorkerPoolTests
     }
 
     [Fact]
+    public void For_CalledFromABody_ThrowsInsteadOfCorruptingTheRunningLoop()
+    {
+        using var pool = new WorkerPool(2);
+        var nested = new NestingBody(pool);
+
+        var e = Assert.Throws<InvalidOperationException>(() => pool.For(8, ref nested));
+
+        Assert.Contains("reentrant", e.Message, StringComparison.Ordinal);
+        var counts = new int[8];
+        var body = new CountingBody(counts);
+        pool.For(8, ref body);
+        Assert.All(counts, c => Assert.Equal(1, c));
+    }
+
+    [Fact]
     public void For_AfterDispose_Throws()
     {
         var pool = new WorkerPool(2);
@@ -82,6 +97,15 @@ public class WorkerPoolTests
     private readonly struct CountingBody(int[] counts) : IParallelBody
     {
         public void Invoke(int index) => Interlocked.Increment(ref counts[index]);
+    }
+
+    private readonly struct NestingBody(WorkerPool pool) : IParallelBody
+    {
+        public void Invoke(int index)
+        {
+            var inner = new CountingBody(new int[4]);
+            pool.For(4, ref inner);
+        }
     }
 
     private readonly struct ThrowingBody(int failing) : IParallelBody
