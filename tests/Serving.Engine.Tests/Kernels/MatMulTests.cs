@@ -102,6 +102,26 @@ public sealed class MatMulTests : IDisposable
         AssertMatchesReference(w, n, y, i => KernelTestData.RoundActivations(type, x.AsSpan(i * columns, columns)));
     }
 
+    /// <summary>43 columns: the 16-value vector loop, then a scalar tail of 11 (tiny models have rows of 8).</summary>
+    [Theory]
+    [InlineData(GgmlType.F32)]
+    [InlineData(GgmlType.F16)]
+    [InlineData(GgmlType.BF16)]
+    public void Multiply_FloatWeightsWithTail_MatchesReferenceAndIsBatchInvariant(GgmlType type)
+    {
+        const int rows = 11, columns = 43, n = 7, position = 5;
+        var (w, _) = KernelTestData.RandomMatrix(type, rows, columns, seed: 14);
+        var x = KernelTestData.RandomFloats(n * columns, seed: 15);
+        var y = new float[n * rows];
+        var yAlone = new float[rows];
+
+        MatMul.Multiply(w, x, n, y, _pool);
+        MatMul.Multiply(w, x.AsSpan(position * columns, columns), 1, yAlone, _pool);
+
+        AssertMatchesReference(w, n, y, i => Array.ConvertAll(x[(i * columns)..((i + 1) * columns)], v => (double)v));
+        Assert.Equal(yAlone, y.AsSpan(position * rows, rows).ToArray());
+    }
+
     [Fact]
     public void Multiply_SingleThreadPool_SameBitsAsTwoThreads()
     {
