@@ -31,8 +31,7 @@ public static unsafe partial class MatMul
                 for (var c = 0; c < 4; c++)
                 {
                     var (low, high) = Nibbles(Vector256.Load(weights + 16 + (32 * c)));
-                    var scaleLow = Vector256.Create((short)(byte)(scales >> (16 * c)));
-                    var scaleHigh = Vector256.Create((short)(byte)(scales >> ((16 * c) + 8)));
+                    var (scaleLow, scaleHigh) = SubBlockScales(scales, c);
                     sumi += ScaledDot(low, quants + (64 * c), scaleLow) + ScaledDot(high, quants + (64 * c) + 32, scaleHigh);
                 }
 
@@ -55,8 +54,7 @@ public static unsafe partial class MatMul
                 for (var c = 0; c < 4; c++)
                 {
                     var (low, high) = Nibbles(Vector256.Load(weights + 16 + (32 * c)));
-                    var scaleLow = Vector256.Create((short)(byte)(scales >> (16 * c)));
-                    var scaleHigh = Vector256.Create((short)(byte)(scales >> ((16 * c) + 8)));
+                    var (scaleLow, scaleHigh) = SubBlockScales(scales, c);
                     var offset = 64 * c;
                     sumi0 += ScaledDot(low, q0 + offset, scaleLow) + ScaledDot(high, q0 + offset + 32, scaleHigh);
                     sumi1 += ScaledDot(low, q1 + offset, scaleLow) + ScaledDot(high, q1 + offset + 32, scaleHigh);
@@ -92,8 +90,7 @@ public static unsafe partial class MatMul
                 for (var c = 0; c < 4; c++)
                 {
                     var (low, high) = Q5Values(Vector256.Load(weights + 48 + (32 * c)), highBits, c);
-                    var scaleLow = Vector256.Create((short)(byte)(scales >> (16 * c)));
-                    var scaleHigh = Vector256.Create((short)(byte)(scales >> ((16 * c) + 8)));
+                    var (scaleLow, scaleHigh) = SubBlockScales(scales, c);
                     sumi += ScaledDot(low, quants + (64 * c), scaleLow) + ScaledDot(high, quants + (64 * c) + 32, scaleHigh);
                 }
 
@@ -117,8 +114,7 @@ public static unsafe partial class MatMul
                 for (var c = 0; c < 4; c++)
                 {
                     var (low, high) = Q5Values(Vector256.Load(weights + 48 + (32 * c)), highBits, c);
-                    var scaleLow = Vector256.Create((short)(byte)(scales >> (16 * c)));
-                    var scaleHigh = Vector256.Create((short)(byte)(scales >> ((16 * c) + 8)));
+                    var (scaleLow, scaleHigh) = SubBlockScales(scales, c);
                     var offset = 64 * c;
                     sumi0 += ScaledDot(low, q0 + offset, scaleLow) + ScaledDot(high, q0 + offset + 32, scaleHigh);
                     sumi1 += ScaledDot(low, q1 + offset, scaleLow) + ScaledDot(high, q1 + offset + 32, scaleHigh);
@@ -160,20 +156,20 @@ public static unsafe partial class MatMul
             Vector256<float> acc = default, offsetAcc = default;
             for (var b = 0; b < blocks; b++, weights += 210)
             {
-                var sc = (sbyte*)(weights + 192);
+                var scales = Avx2.ConvertToVector256Int16(Vector128.Load((sbyte*)(weights + 192)));
                 var sumi = Vector256<int>.Zero;
                 var quants = x.Quants(row) + (256 * b);
                 for (var h = 0; h < 2; h++)
                 {
                     var (q0, q1, q2, q3) = Q6Values(weights, h);
-                    var s = sc + (8 * h);
+                    var half = HalfScales(scales, h);
                     var x0 = quants + (128 * h);
-                    sumi += ScaledDot(q0, x0, Scales16(s[0], s[1])) + ScaledDot(q1, x0 + 32, Scales16(s[2], s[3]))
-                        + ScaledDot(q2, x0 + 64, Scales16(s[4], s[5])) + ScaledDot(q3, x0 + 96, Scales16(s[6], s[7]));
+                    sumi += ScaledDot(q0, x0, Scales16(half, 0)) + ScaledDot(q1, x0 + 32, Scales16(half, 1))
+                        + ScaledDot(q2, x0 + 64, Scales16(half, 2)) + ScaledDot(q3, x0 + 96, Scales16(half, 3));
                 }
 
                 var d = Fp16.LoadScale(weights + 208);
-                FinishBlock(ref acc, ref offsetAcc, sumi, Avx2.ConvertToVector256Int16(Vector128.Load(sc)), x, row, b, d, 32 * d);
+                FinishBlock(ref acc, ref offsetAcc, sumi, scales, x, row, b, d, 32 * d);
             }
 
             return Vector256.Sum(acc) - Vector256.Sum(offsetAcc);
@@ -185,15 +181,15 @@ public static unsafe partial class MatMul
             Vector256<float> off0 = default, off1 = default, off2 = default, off3 = default;
             for (var b = 0; b < blocks; b++, weights += 210)
             {
-                var sc = (sbyte*)(weights + 192);
+                var scales = Avx2.ConvertToVector256Int16(Vector128.Load((sbyte*)(weights + 192)));
                 Vector256<int> sumi0 = default, sumi1 = default, sumi2 = default, sumi3 = default;
                 sbyte* r0 = x.Quants(row) + (256 * b), r1 = x.Quants(row + 1) + (256 * b);
                 sbyte* r2 = x.Quants(row + 2) + (256 * b), r3 = x.Quants(row + 3) + (256 * b);
                 for (var h = 0; h < 2; h++)
                 {
                     var (q0, q1, q2, q3) = Q6Values(weights, h);
-                    var s = sc + (8 * h);
-                    Vector256<short> s0 = Scales16(s[0], s[1]), s1 = Scales16(s[2], s[3]), s2 = Scales16(s[4], s[5]), s3 = Scales16(s[6], s[7]);
+                    var half = HalfScales(scales, h);
+                    Vector256<short> s0 = Scales16(half, 0), s1 = Scales16(half, 1), s2 = Scales16(half, 2), s3 = Scales16(half, 3);
                     var o = 128 * h;
                     sumi0 += ScaledDot(q0, r0 + o, s0) + ScaledDot(q1, r0 + o + 32, s1) + ScaledDot(q2, r0 + o + 64, s2) + ScaledDot(q3, r0 + o + 96, s3);
                     sumi1 += ScaledDot(q0, r1 + o, s0) + ScaledDot(q1, r1 + o + 32, s1) + ScaledDot(q2, r1 + o + 64, s2) + ScaledDot(q3, r1 + o + 96, s3);
@@ -202,11 +198,10 @@ public static unsafe partial class MatMul
                 }
 
                 var d = Fp16.LoadScale(weights + 208);
-                var offsets = Avx2.ConvertToVector256Int16(Vector128.Load(sc));
-                FinishBlock(ref acc0, ref off0, sumi0, offsets, x, row, b, d, 32 * d);
-                FinishBlock(ref acc1, ref off1, sumi1, offsets, x, row + 1, b, d, 32 * d);
-                FinishBlock(ref acc2, ref off2, sumi2, offsets, x, row + 2, b, d, 32 * d);
-                FinishBlock(ref acc3, ref off3, sumi3, offsets, x, row + 3, b, d, 32 * d);
+                FinishBlock(ref acc0, ref off0, sumi0, scales, x, row, b, d, 32 * d);
+                FinishBlock(ref acc1, ref off1, sumi1, scales, x, row + 1, b, d, 32 * d);
+                FinishBlock(ref acc2, ref off2, sumi2, scales, x, row + 2, b, d, 32 * d);
+                FinishBlock(ref acc3, ref off3, sumi3, scales, x, row + 3, b, d, 32 * d);
             }
 
             return Finish4(acc0, acc1, acc2, acc3, off0, off1, off2, off3);
@@ -227,9 +222,19 @@ public static unsafe partial class MatMul
                 ql1High | ((qh >>> 2).AsByte() & bits45));
         }
 
+        /// <summary>The 8 sub-block scales of half <paramref name="half"/> (shorts), repeated in both 128-bit lanes.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<short> Scales16(sbyte first, sbyte second) =>
-            Vector256.Create(Vector128.Create((short)first), Vector128.Create((short)second));
+        private static Vector256<byte> HalfScales(Vector256<short> scales, int half) => half == 0
+            ? Avx2.Permute4x64(scales.AsUInt64(), 0b01_00_01_00).AsByte()
+            : Avx2.Permute4x64(scales.AsUInt64(), 0b11_10_11_10).AsByte();
+
+        /// <summary>Scale of sub-block 2k of the half in the low 128-bit lane, of 2k + 1 in the high lane (quarter row k).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<short> Scales16(Vector256<byte> half, int k)
+        {
+            var pick = Vector256.Create(Vector128.Create((ushort)0x0100).AsByte(), Vector128.Create((ushort)0x0302).AsByte());
+            return Avx2.Shuffle(half, pick + Vector256.Create((byte)(4 * k))).AsInt16();
+        }
     }
 
     /// <summary>Low and high nibbles of 32 bytes.</summary>
@@ -246,15 +251,28 @@ public static unsafe partial class MatMul
         Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q, Vector256.Load(x)), scale);
 
     /// <summary>
-    /// Unpacks a Q4_K/Q5_K block's 6-bit scales (byte s of the first result is sub-block s's scale) and returns its mins,
-    /// each repeated twice, as 16 shorts aligned with the activation sums of 16 values.
+    /// Unpacks a Q4_K/Q5_K block's 6-bit scales (as 8 shorts, repeated in both 128-bit lanes, for
+    /// <see cref="SubBlockScales"/>) and returns its mins, each repeated twice, as 16 shorts aligned with the activation
+    /// sums of 16 values.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (ulong Scales, Vector256<short> Mins) UnpackK4(byte* packed)
+    private static (Vector256<byte> Scales, Vector256<short> Mins) UnpackK4(byte* packed)
     {
         var (scales, mins) = Dequantize.UnpackScaleMinK4(new ReadOnlySpan<byte>(packed, 12));
         var m = Vector128.CreateScalar(mins).AsByte();
-        return (scales, Avx2.ConvertToVector256Int16(Sse2.UnpackLow(m, m)).AsInt16());
+        var s = Sse41.ConvertToVector128Int16(Vector128.CreateScalar(scales).AsByte()).AsByte();
+        return (Vector256.Create(s, s), Avx2.ConvertToVector256Int16(Sse2.UnpackLow(m, m)).AsInt16());
+    }
+
+    /// <summary>
+    /// Broadcasts of the scales of sub-blocks 2c and 2c + 1 from <paramref name="scales"/> (8 shorts, repeated in both
+    /// 128-bit lanes), by byte shuffles rather than scalar extracts.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<short> Low, Vector256<short> High) SubBlockScales(Vector256<byte> scales, int c)
+    {
+        var pick = Vector256.Create((ushort)0x0100).AsByte() + Vector256.Create((byte)(4 * c));
+        return (Avx2.Shuffle(scales, pick).AsInt16(), Avx2.Shuffle(scales, pick + Vector256.Create((byte)2)).AsInt16());
     }
 
     /// <summary>
