@@ -20,7 +20,8 @@ public static unsafe partial class MatMul
     /// to 8 bits per block (Q8_0 blocks of 32 for Q4_0/Q8_0 weights, Q8_K blocks of 256 for Q4_K/Q5_K/Q6_K; see
     /// <see cref="Quantize"/>), then integer dot products are scaled per block:
     /// <c>y = Σ_blocks d_w · d_x · Σ_j q_w[j] · q_x[j]</c> (K-quants: with sub-block scales and mins). Float weights
-    /// (F32/F16/BF16) use float activations, as <see cref="MultiplyExact"/>. Each weight row is read once for all n rows.
+    /// (F32/F16/BF16) use float activations, as <see cref="MultiplyExact"/>. Each weight row is read from memory once per
+    /// chunk of input rows (once for all n when their 8-bit copies fit in 256 KiB) and dotted with four input rows at a time.
     /// </summary>
     /// <param name="w">Weights, <c>[Rows, Columns]</c>.</param>
     /// <param name="x">Input rows, <c>[n, Columns]</c> (longer spans are fine; the rest is ignored).</param>
