@@ -11,7 +11,8 @@ namespace Serving.Engine.Kernels;
 /// found through the sequence's block table.</summary>
 /// <remarks>
 /// Work is split into tiles: up to <c>TileRows</c> consecutive rows of one sequence × the query heads that share one KV
-/// head (grouped-query attention). A tile reads (and, for F16, converts) each K/V block once for all its rows and heads.
+/// head (grouped-query attention). A tile reads (and, for F16, converts) each K/V block once for all its rows and heads;
+/// when there are too few tiles to keep the threads busy (decode), each query head becomes its own item instead.
 /// Softmax is online, block by block (running max, rescaled sum and accumulator), so no buffer of context-length scores is
 /// needed and large scores never overflow. Each (row, head) goes through exactly the same operations in the same order
 /// whatever tile or batch it is in, so results are batch invariant.
@@ -38,6 +39,9 @@ internal static unsafe class PagedAttention
             }
         }
 
+        // NOTE: few tiles (a decode of one or two sequences) would leave threads idle, so then each query head is its own
+        // item; a head's arithmetic is the same either way, so this choice never changes a result.
+        var headsPerItem = numTiles * cache.NumKVHeads < 4 * pool.Threads ? 1 : group;
         var body = new Body
         {
             Cache = cache,
@@ -51,9 +55,10 @@ internal static unsafe class PagedAttention
             Output = output,
             NumHeads = numHeads,
             Group = group,
+            HeadsPerItem = headsPerItem,
             Scale = 1.0f / MathF.Sqrt(cache.HeadDim),
         };
-        pool.For(numTiles * cache.NumKVHeads, ref body);
+        pool.For(numTiles * numHeads / headsPerItem, ref body);
     }
 
     /// <summary>One query head of one row (the single-row, single-head case of a tile).</summary>
@@ -238,20 +243,22 @@ internal static unsafe class PagedAttention
         public float[] Output;
         public int NumHeads;
         public int Group;
+        public int HeadsPerItem;
         public float Scale;
 
         public readonly void Invoke(int index)
         {
             // NOTE: tiles in reverse: later rows of a prefill chunk attend to more entries, and the pool hands indices out
             // in order, so the longest tiles start first and the loop ends on short ones (less idle tail).
-            var tile = NumTiles - 1 - (index / Cache.NumKVHeads);
-            var kvHead = index % Cache.NumKVHeads;
+            var itemsPerTile = NumHeads / HeadsPerItem;
+            var tile = NumTiles - 1 - (index / itemsPerTile);
+            var firstHead = index % itemsPerTile * HeadsPerItem;
             var first = TileStarts[tile];
             var seq = RowSequence[first];
             var rows = Math.Min(TileRows, Batch.QueryStarts[seq + 1] - first);
             var stride = NumHeads * Cache.HeadDim;
             Tile(Cache, Layer, Batch.BlockTables[seq], Batch.Positions.AsSpan(first, rows), Query.AsSpan(first * stride, rows * stride),
-                stride, kvHead * Group, Group, kvHead, Scale, Output.AsSpan(first * stride, rows * stride));
+                stride, firstHead, HeadsPerItem, firstHead / Group, Scale, Output.AsSpan(first * stride, rows * stride));
         }
     }
 }
