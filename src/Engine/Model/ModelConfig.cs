@@ -52,6 +52,11 @@ public sealed record ModelConfig
         var embedding = Require<int>(file, $"{name}.embedding_length");
         var numHeads = Require<int>(file, $"{name}.attention.head_count");
         var headDim = file.Get($"{name}.attention.key_length", embedding / numHeads);
+        if (file.Get($"{name}.attention.value_length", headDim) != headDim)
+        {
+            throw new ModelLoadException($"{name}.attention.value_length differs from the key length {headDim}, which this engine does not support");
+        }
+
         var embd = file.FindTensor("token_embd.weight") ?? throw new ModelLoadException("model file is missing required tensor 'token_embd.weight'");
         var config = new ModelConfig
         {
