@@ -60,6 +60,40 @@ public class GeneratorTests
         Assert.Equal(chunked, last);
     }
 
+    [Fact]
+    public void Append_DecodeSteps_MatchOneBatchOverTheSameTokens()
+    {
+        using var runner = Open(numBlocks: 4);
+        var generator = new Generator(runner);
+        int[] tokens = [1, 403, 407, 261, 378, 432, 383, 286, 261, 376, 298, 315, 421, 395, 317, 426, 338, 401, 396];
+        var whole = generator.Append(tokens).ToArray();
+
+        generator.Reset();
+        float[] stepwise = [];
+        foreach (var token in tokens)
+        {
+            stepwise = generator.Append([token]).ToArray();
+        }
+
+        Assert.Equal(whole, stepwise);
+        Assert.Equal(tokens.Length, generator.Length);
+    }
+
+    [Fact]
+    public void Append_DecodeStepAfterWarmUp_AllocatesNothingOnTheCallingThread()
+    {
+        using var runner = ModelRunner.Open(SharedData.Model("kq-llama-256d-q8_0.gguf"), new ModelRunnerOptions { NumBlocks = 4, Threads = 2 });
+        var generator = new Generator(runner);
+        generator.Append([1, 2, 3]);
+        generator.Append([4]);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        generator.Append([5]);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+    }
+
     [Theory]
     [InlineData("bpe-llama3-tiny-random.gguf")]
     [InlineData("bpe-qwen2-tiny-random.gguf")]
