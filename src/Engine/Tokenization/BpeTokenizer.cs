@@ -31,7 +31,7 @@ internal sealed class BpeTokenizer : Tokenizer, IPairRanker
         for (var i = 0; i < merges.Length; i++)
         {
             // NOTE: llama.cpp splits at the first space after position 0 and keeps the first rank of a repeated pair.
-            if (merges[i].IndexOf(' ', 1) > 0)
+            if (merges[i].Length > 1 && merges[i].IndexOf(' ', 1) > 0)
             {
                 ranks.TryAdd(merges[i], i);
             }

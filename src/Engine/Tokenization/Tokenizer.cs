@@ -70,7 +70,7 @@ public abstract class Tokenizer
             output.Add(BosId >= 0 ? BosId : throw new InvalidOperationException("add_bos_token is set but the vocabulary has no BOS token"));
         }
 
-        var session = new SymbolMerger();
+        var merger = new SymbolMerger();
         var followsSpecial = true;
         foreach (var fragment in SpecialTokenSplitter.Split(text, Vocabulary, parseSpecial))
         {
@@ -81,7 +81,7 @@ public abstract class Tokenizer
             }
             else
             {
-                EncodeText(text.AsSpan(fragment.Start, fragment.Length), followsSpecial, session, output);
+                EncodeText(text.AsSpan(fragment.Start, fragment.Length), followsSpecial, merger, output);
                 followsSpecial = false;
             }
         }
