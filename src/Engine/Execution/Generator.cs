@@ -34,6 +34,9 @@ public sealed class Generator
         };
     }
 
+    /// <summary>Length of one logits row.</summary>
+    public int VocabSize => _runner.VocabSize;
+
     /// <summary>Tokens in the sequence so far.</summary>
     public int Length { get; private set; }
 

@@ -5,10 +5,11 @@ using Serving.Engine.Execution;
 using Serving.Engine.Gguf;
 using Serving.Engine.Model;
 using Serving.Engine.Tokenization;
+using Serving.Sampling;
 
 namespace Serving.Server.Cli;
 
-/// <summary><c>serving generate</c>: one prompt, one greedy completion, no server. Prints the completion text, or with
+/// <summary><c>serving generate</c>: one prompt, one completion (greedy at temperature 0, else seeded sampling), no server. Prints the completion text, or with
 /// <c>--json</c> <c>{"token_ids": [...], "text": "..."}</c> for the generated tokens only.</summary>
 internal static class GenerateCommand
 {
@@ -24,7 +25,7 @@ internal static class GenerateCommand
         var prompt = a.Require("prompt");
         var maxTokens = a.GetInt("max-tokens", 128);
         var temperature = a.GetFloat("temperature", 0f);
-        a.GetLongOrNull("seed"); // accepted for forward compatibility: greedy decoding draws no random numbers
+        var seed = a.GetLongOrNull("seed");
         var ignoreEos = a.Flag("ignore-eos");
         var kvType = CliModel.ParseKVCacheDataType(a.Get("kv-cache-dtype"));
         var threads = a.GetInt("threads", Environment.ProcessorCount);
@@ -33,11 +34,6 @@ internal static class GenerateCommand
         if (maxTokens < 0 || threads < 1)
         {
             throw new CliException("--max-tokens must be >= 0 and --threads >= 1");
-        }
-
-        if (temperature != 0f)
-        {
-            throw new CliException("only --temperature 0 (greedy) is supported by generate so far");
         }
 
         using var file = CliModel.Load(path, () => GgufFile.Open(path));
@@ -62,11 +58,49 @@ internal static class GenerateCommand
             KVCacheDataType = kvType,
             Threads = threads,
         };
+        var parameters = new SamplingParams { Temperature = temperature, Seed = seed, MaxTokens = budget, IgnoreEos = ignoreEos };
         using var runner = CliModel.Load(path, () => new ModelRunner(file, options));
-        var generated = budget == 0 ? [] : new Generator(runner).GenerateGreedy(promptIds, budget, ignoreEos ? null : tokenizer.EosIds);
+        var generated = budget == 0 ? [] : Sample(new Generator(runner), promptIds, parameters, tokenizer.EosIds);
         var text = CompletionText(tokenizer, promptIds, generated);
         output.Write(json ? ToJson(generated, text) + "\n" : text + "\n");
         return 0;
+    }
+
+    /// <summary>Prefill, then one token per step through the <see cref="Sampler"/> until EOS or the token budget; the stop
+    /// token itself is not part of the output.</summary>
+    private static List<int> Sample(Generator generator, int[] promptIds, SamplingParams parameters, IReadOnlyList<int> eosIds)
+    {
+        var sampler = new Sampler(generator.VocabSize, eosIds);
+        SequenceSamplingState state;
+        try
+        {
+            state = new SequenceSamplingState(parameters, promptIds, generator.VocabSize);
+        }
+        catch (SamplingParamsException e)
+        {
+            throw new CliException($"--{e.Param.Replace('_', '-')}: {e.Message}");
+        }
+
+        var generated = new List<int>(parameters.MaxTokens);
+        var logits = generator.Append(promptIds);
+        while (true)
+        {
+            var token = sampler.Sample(logits, parameters, state).TokenId;
+            state.Append(token);
+            var finish = StopConditions.Check(token, parameters, state, eosIds);
+            if (finish == FinishReason.Stop)
+            {
+                return generated;
+            }
+
+            generated.Add(token);
+            if (finish is not null || generator.Length == generator.Capacity)
+            {
+                return generated;
+            }
+
+            logits = generator.Append([token]);
+        }
     }
 
     /// <summary>The text the generated tokens add: <c>detok(prompt + generated)</c> minus its prefix <c>detok(prompt)</c>, so a

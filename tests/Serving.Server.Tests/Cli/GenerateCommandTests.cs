@@ -27,6 +27,31 @@ public class GenerateCommandTests
     }
 
     [Fact]
+    public void Run_SampledWithSeed_SameTokensEveryRunAndFullLength()
+    {
+        string[] args = ["--model", SharedData.Model("stories260K.gguf"), "--prompt", "Lily", "--max-tokens", "24", "--temperature", "0.9",
+            "--seed", "7", "--ignore-eos", "--json"];
+        var first = new StringWriter();
+        var second = new StringWriter();
+
+        GenerateCommand.Run(args, first);
+        GenerateCommand.Run(args, second);
+
+        Assert.Equal(first.ToString(), second.ToString());
+        using var result = JsonDocument.Parse(first.ToString());
+        Assert.Equal(24, result.RootElement.GetProperty("token_ids").GetArrayLength());
+    }
+
+    [Fact]
+    public void Run_NegativeTemperature_CliErrorNamesOption()
+    {
+        var e = Assert.Throws<CliException>(() => GenerateCommand.Run(
+            ["--model", SharedData.Model("stories260K.gguf"), "--prompt", "hi", "--temperature", "-1"], TextWriter.Null));
+
+        Assert.StartsWith("--temperature", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_MissingModelFile_CliErrorNamesPath()
     {
         var e = Assert.Throws<CliException>(() => GenerateCommand.Run(["--model", "/nonexistent/model.gguf", "--prompt", "hi"], TextWriter.Null));
