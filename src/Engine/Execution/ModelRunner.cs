@@ -166,6 +166,11 @@ public sealed class ModelRunner : IModelRunner
     {
         var dim = Config.EmbeddingLength;
         var m = batch.LogitsRows.Length;
+        if (m == 0)
+        {
+            return; // a prefill chunk that does not end its prompt needs no logits
+        }
+
         for (var j = 0; j < m; j++)
         {
             var row = batch.LogitsRows[j];
