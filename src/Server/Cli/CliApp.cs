@@ -7,6 +7,8 @@ internal static class CliApp
     private static readonly Dictionary<string, Func<string[], Task<int>>> Commands = new(StringComparer.Ordinal)
     {
         ["tokenize"] = TokenizeCommand.RunAsync,
+        ["generate"] = GenerateCommand.RunAsync,
+        ["bench"] = BenchCommand.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)
