@@ -16,6 +16,8 @@ internal sealed partial class Lexer
     private readonly List<Token> _tokens = [];
     private readonly Stack<char> _brackets = new();
     private int _pos;
+    private int _line = 1;
+    private int _lineCountedTo;
 
     private Lexer(string source)
     {
@@ -42,7 +44,21 @@ internal sealed partial class Lexer
     [GeneratedRegex(@"\{%(?<sign>[-+]?)\s*endraw\s*(?<end>[-+]?)%\}")]
     private static partial Regex RawEnd();
 
-    private int Line => 1 + _source.AsSpan(0, Math.Min(_pos, _source.Length)).Count('\n');
+    /// <summary>The 1-based line of <see cref="_pos"/>, counted incrementally (the position only moves forward).</summary>
+    private int Line
+    {
+        get
+        {
+            var pos = Math.Min(_pos, _source.Length);
+            if (pos > _lineCountedTo)
+            {
+                _line += _source.AsSpan(_lineCountedTo, pos - _lineCountedTo).Count('\n');
+                _lineCountedTo = pos;
+            }
+
+            return _line;
+        }
+    }
 
     private void Run()
     {
