@@ -3,7 +3,13 @@ namespace Serving.Engine.ChatTemplates;
 /// <summary>Expression evaluation, attribute/item lookup (Jinja's <c>getattr</c>/<c>getitem</c>) and calls.</summary>
 internal sealed partial class Evaluator
 {
-    public object? Eval(Expr expr, Scope scope) => expr switch
+    public object? Eval(Expr expr, Scope scope)
+    {
+        EnsureStack();
+        return EvalNode(expr, scope);
+    }
+
+    private object? EvalNode(Expr expr, Scope scope) => expr switch
     {
         Expr.Literal literal => literal.Value,
         Expr.Variable name => scope.Get(name.Id),

@@ -19,6 +19,7 @@ internal sealed partial class Evaluator
 
     private Flow Exec(Stmt stmt, Scope scope)
     {
+        EnsureStack();
         switch (stmt)
         {
             case Stmt.Text text:

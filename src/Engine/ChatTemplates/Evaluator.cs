@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Serving.Engine.ChatTemplates;
@@ -92,6 +93,16 @@ internal sealed partial class Evaluator
         finally
         {
             _macroDepth--;
+        }
+    }
+
+    /// <summary>Fails cleanly before deep recursion (a long <c>a + b + ...</c> chain, nested macros) can overflow the stack,
+    /// which would kill the process rather than throw.</summary>
+    private static void EnsureStack()
+    {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new ChatTemplateException("template nested too deeply to render");
         }
     }
 

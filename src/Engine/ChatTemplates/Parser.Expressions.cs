@@ -52,11 +52,7 @@ internal sealed partial class Parser
 
     private Expr ParseExpression(bool withCondition = true)
     {
-        if (++_nesting > MaxNesting)
-        {
-            throw Error("expression nested too deeply");
-        }
-
+        Enter();
         var expr = withCondition ? ParseConditional() : ParseOr();
         _nesting--;
         return expr;
@@ -73,7 +69,9 @@ internal sealed partial class Parser
             if (Current.Is(TokenKind.Name, "else"))
             {
                 Next();
+                Enter();
                 otherwise = ParseConditional();
+                _nesting--;
             }
 
             expr = new Expr.Conditional(test, expr, otherwise);
@@ -111,7 +109,10 @@ internal sealed partial class Parser
         if (Current.Is(TokenKind.Name, "not"))
         {
             Next();
-            return new Expr.Unary("not", ParseNot());
+            Enter();
+            var operand = ParseNot();
+            _nesting--;
+            return new Expr.Unary("not", operand);
         }
 
         return ParseCompare();
@@ -167,10 +168,7 @@ internal sealed partial class Parser
 
     private Expr ParseUnary(bool withFilter)
     {
-        if (++_nesting > MaxNesting)
-        {
-            throw Error("expression nested too deeply");
-        }
+        Enter();
 
         Expr node;
         if (Current.Kind == TokenKind.Operator && Current.Value is "-" or "+")

@@ -73,10 +73,7 @@ internal sealed partial class Parser
 
     private void ParseStatement(string name, List<Stmt> body)
     {
-        if (++_nesting > MaxNesting)
-        {
-            throw Error("template nested too deeply");
-        }
+        Enter();
 
         switch (name)
         {
@@ -268,6 +265,15 @@ internal sealed partial class Parser
 
         Expect(TokenKind.BlockEnd);
         return body;
+    }
+
+    /// <summary>Counts one level of recursive descent; templates nested deeper than <see cref="MaxNesting"/> are rejected.</summary>
+    private void Enter()
+    {
+        if (++_nesting > MaxNesting)
+        {
+            throw Error("template nested too deeply");
+        }
     }
 
     private Token Expect(TokenKind kind, string? value = null)

@@ -275,12 +275,31 @@ public class ChatTemplateTests
         Assert.False(error.RaisedByTemplate);
     }
 
-    [Fact]
-    public void Parse_DeeplyNestedExpression_ThrowsInsteadOfOverflowingTheStack()
+    public static TheoryData<string> DeeplyNested => new()
     {
-        var template = "{{ " + new string('(', 100_000) + "1" + new string(')', 100_000) + " }}";
+        "{{ " + new string('(', 100_000) + "1" + new string(')', 100_000) + " }}",
+        "{{ " + string.Concat(Enumerable.Repeat("not ", 100_000)) + "1 }}",
+        "{{ 1" + string.Concat(Enumerable.Repeat(" if 0 else 1", 100_000)) + " }}",
+        string.Concat(Enumerable.Repeat("{% if true %}", 100_000)),
+        "{{ " + new string('[', 100_000) + new string(']', 100_000) + " }}",
+    };
 
+    [Theory]
+    [MemberData(nameof(DeeplyNested))]
+    public void Parse_DeeplyNested_ThrowsInsteadOfOverflowingTheStack(string template)
+    {
         var error = Assert.Throws<ChatTemplateException>(() => ChatTemplate.Parse(template));
+
+        Assert.Contains("nested too deeply", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_LongOperatorChain_ThrowsInsteadOfOverflowingTheStack()
+    {
+        // Parsed iteratively into a left-deep tree 500k levels deep; evaluating it recursively must fail cleanly.
+        var template = ChatTemplate.Parse("{{ 1" + string.Concat(Enumerable.Repeat(" + 1", 500_000)) + " }}");
+
+        var error = Assert.Throws<ChatTemplateException>(() => template.Render(ChatTemplateContext.FromVariables([], FixedNow)));
 
         Assert.Contains("nested too deeply", error.Message, StringComparison.Ordinal);
     }
