@@ -27,6 +27,19 @@ public class ChatTemplateVectorTests
         }
     }
 
+    public static IEnumerable<object[]> DisagreementIds => ChatTemplateCases.PythonDisagreementIds;
+
+    [Theory]
+    [MemberData(nameof(DisagreementIds))]
+    public void Render_DisputedCase_MatchesPythonJinja2(string id)
+    {
+        var testCase = ChatTemplateCases.GetDisagreement(id);
+        var template = ChatTemplateCases.Template((string)testCase["template"]!);
+        var context = ChatTemplateContext.FromVariables(testCase["variables"]!.AsObject(), ChatTemplateCases.FixedNow);
+
+        Assert.Equal((string)testCase["python_jinja2"]!["expected"]!, template.Render(context));
+    }
+
     [Fact]
     public void Cases_PublicFile_HasAllVectors()
     {
