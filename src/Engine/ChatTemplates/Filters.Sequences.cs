@@ -16,6 +16,27 @@ internal static partial class Filters
         };
     }
 
+    /// <summary><c>dictsort(case_sensitive=false, by='key', reverse=false)</c>: the (key, value) pairs, sorted.</summary>
+    private static List<object?> DictSort(Evaluator evaluator, object? value, CallArgs args)
+    {
+        args.Check("dictsort", "case_sensitive", "by", "reverse");
+        if (value is not OrderedDictionary<object, object?> dict)
+        {
+            throw new ChatTemplateException($"dictsort needs a mapping, got {PyText.TypeName(value)}");
+        }
+
+        var byValue = PyText.Str(args.Get(1, "by", "key")) switch
+        {
+            "key" => false,
+            "value" => true,
+            _ => throw new ChatTemplateException("dictsort: you can only sort by either 'key' or 'value'"),
+        };
+        var key = SortKey(null, PyOps.IsTruthy(args.Get(0, "case_sensitive", false)));
+        var reverse = PyOps.IsTruthy(args.Get(2, "reverse", false));
+        var pairs = DictMethods.Items(dict);
+        return StableSort(pairs, pair => key(((object?[])pair!)[byValue ? 1 : 0]), reverse, evaluator.Limits.MaxDepth);
+    }
+
     private static string Join(Evaluator evaluator, object? value, CallArgs args)
     {
         args.Check("join", "d", "attribute");
@@ -103,14 +124,16 @@ internal static partial class Filters
         args.Check("sort", "reverse", "case_sensitive", "attribute");
         var reverse = PyOps.IsTruthy(args.Get(0, "reverse", false));
         var caseSensitive = PyOps.IsTruthy(args.Get(1, "case_sensitive", false));
-        var key = SortKey(args.Get(2, "attribute"), caseSensitive);
-        var items = Sequences.Iterate(value).ToList();
+        return StableSort(Sequences.Iterate(value), SortKey(args.Get(2, "attribute"), caseSensitive), reverse, maxDepth: evaluator.Limits.MaxDepth);
+    }
 
-        // List.Sort is unstable; Python's sort is stable, so sort (key, original index) pairs.
+    /// <summary>Python's stable sort (List.Sort is not stable, so ties fall back to the original index).</summary>
+    private static List<object?> StableSort(IReadOnlyList<object?> items, Func<object?, object?> key, bool reverse, int maxDepth)
+    {
         var indexed = items.Select((item, i) => (Key: key(item), Index: i, Item: item)).ToList();
         indexed.Sort((a, b) =>
         {
-            var c = PyOps.Compare(a.Key, b.Key, evaluator.Limits.MaxDepth);
+            var c = PyOps.Compare(a.Key, b.Key, maxDepth);
             return c != 0 ? (reverse ? -c : c) : a.Index.CompareTo(b.Index);
         });
         return indexed.Select(x => x.Item).ToList();

@@ -41,6 +41,7 @@ internal static partial class Filters
         ["last"] = (_, v, a) => Check(a, "last") ?? (Sequences.Iterate(v) is { Count: > 0 } items ? items[^1] : new Undefined("last")),
         ["list"] = (_, v, a) => Check(a, "list") ?? Sequences.Iterate(v).ToList(),
         ["items"] = Items,
+        ["dictsort"] = DictSort,
         ["join"] = Join,
         ["map"] = Map,
         ["select"] = (ev, v, a) => SelectOrReject(ev, v, a, select: true, byAttribute: false),
