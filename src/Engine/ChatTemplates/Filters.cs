@@ -22,6 +22,9 @@ internal static partial class Filters
         ["e"] = (_, v, a) => Check(a, "e") ?? Escape(PyText.Str(v)),
         ["replace"] = Replace,
         ["indent"] = Indent,
+        ["format"] = (_, v, a) => PyFormat.Percent(PyText.Str(v), a.Named.Count > 0
+            ? a.Named.Aggregate(new OrderedDictionary<object, object?>(PyKeyComparer.Instance), (d, kv) => { d[kv.Key] = kv.Value; return d; })
+            : a.Positional.ToArray()),
         ["tojson"] = ToJson,
         ["default"] = Default,
         ["d"] = Default,

@@ -23,7 +23,7 @@ internal static class PyArithmetic
             "*" => Multiply(x, y, maxLength),
             "/" => IsNum(x) && IsNum(y) ? Divide(PyOps.ToDouble(x), PyOps.ToDouble(y)) : throw Unsupported(op, x, y),
             "//" => Numeric(op, x, y, FloorDiv, (a, b) => Math.Floor(Divide(a, b))),
-            "%" => Numeric(op, x, y, Mod, Mod),
+            "%" => x is string format ? PyFormat.Percent(format, y) : Numeric(op, x, y, Mod, Mod),
             "**" => Power(x, y),
             _ => throw new InvalidOperationException($"unknown operator {op}"),
         };

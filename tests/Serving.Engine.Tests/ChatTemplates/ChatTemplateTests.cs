@@ -229,6 +229,21 @@ public class ChatTemplateTests
     [InlineData("{{ 'a' < 'B' }}{{ 'é' > 'z' }}{{ '𝔘' > '￿' }}{{ [1, 'a'] == [1, 'a'] }}{{ (1, 2) == [1, 2] }}",
         "{}",
         "FalseTrueTrueTrueFalse")]
+    [InlineData("{{ '%s-%d' % ('a', 3) }}|{{ '%05.1f|%-4s|%+d|%x|%%|%r' % (3.14159, 'ab', 5, 255, 'q') }}|{{ '%s' % [1, 2] }}|{{ '%(a)s=%(b)d' % {'a': 'k', 'b': 2} }}|{{ '%s and %s' | format('x', 'y') }}|{{ '%.2s' % 'abc' }}|{{ '%5d|%-5d|%05d' % (42, 42, -42) }}",
+        "{}",
+        "a-3|003.1|ab  |+5|ff|%|'q'|[1, 2]|k=2|x and y|ab|   42|42   |-0042")]
+    [InlineData("{{ {'b': 1, 'A': 2, 'c': 0} | dictsort }}|{{ {'b': 1, 'A': 2, 'c': 0} | dictsort(true) }}|{{ {'b': 1, 'A': 2, 'c': 0} | dictsort(by='value', reverse=true) }}",
+        "{}",
+        "[('A', 2), ('b', 1), ('c', 0)]|[('A', 2), ('b', 1), ('c', 0)]|[('A', 2), ('b', 1), ('c', 0)]")]
+    [InlineData("{% macro f(a, b=2, c='x') %}{{ a }}{{ b }}{{ c }}{% endmacro %}{{ f(1) }}{{ f(1, c='z') }}{{ f(a=5) }}{{ f(1, 2, 3) }}",
+        "{}",
+        "12x12z52x123")]
+    [InlineData("{{ ['b','a'] | sort | join }}{{ [{'n': 2}, {'n': 1}] | sort(attribute='n') | map(attribute='n') | join }}{{ ['B','a','C'] | sort(case_sensitive=true) }}",
+        "{}",
+        "ab12['B', 'C', 'a']")]
+    [InlineData("{% set x = {'a': {'b': 1}} %}{{ 'a' in x }}{{ x.a.b }}{{ x.get('a').b }}{{ x['a'].get('z', 'dz') }}",
+        "{}",
+        "True11dz")]
     public void Render_Construct_MatchesPythonJinja2(string template, string variablesJson, string expected)
     {
         Assert.Equal(expected, Render(template, variablesJson));
