@@ -42,6 +42,24 @@ internal sealed partial class Evaluator
             case Stmt.Macro macro:
                 scope.Set(macro.Name, new MacroValue(macro, scope));
                 return Flow.Normal;
+            case Stmt.CallBlock callBlock:
+                var caller = new MacroValue(new Stmt.Macro("caller", callBlock.Parameters, callBlock.Body), scope);
+                var callee = Eval(callBlock.Call.Callee, scope) switch
+                {
+                    MacroValue macro => macro,
+                    Undefined u => throw u.Error("call"),
+                    var other => throw new ChatTemplateException($"a call block needs a macro to call, not {PyText.TypeName(other)}"),
+                };
+                Append(PyText.Str(CallMacro(callee, EvalArgs(callBlock.Call.Args, scope), caller)));
+                return Flow.Normal;
+            case Stmt.With with:
+                var inner = new Scope(scope);
+                foreach (var (target, value) in with.Assignments)
+                {
+                    Assign(target, Eval(value, scope), inner);
+                }
+
+                return Exec(with.Body, inner);
             case Stmt.FilterBlock filterBlock:
                 var (body, blockFlow) = Capture(filterBlock.Body, scope);
                 Append(PyText.Str(ApplyFilters(filterBlock.Filters, body, scope), Limits.MaxDepth));

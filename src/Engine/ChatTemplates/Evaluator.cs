@@ -57,7 +57,9 @@ internal sealed partial class Evaluator
         }
     }
 
-    public object? CallMacro(MacroValue macro, CallArgs args)
+    /// <summary>Renders a macro's body with <paramref name="args"/> bound to its parameters (missing ones take their
+    /// default or are undefined); <paramref name="caller"/> is the body of an enclosing <c>{% call %}</c> block.</summary>
+    public object? CallMacro(MacroValue macro, CallArgs args, MacroValue? caller = null)
     {
         var definition = macro.Definition;
         if (args.Positional.Count > definition.Parameters.Count)
@@ -66,6 +68,11 @@ internal sealed partial class Evaluator
         }
 
         var scope = new Scope(macro.Closure);
+        if (caller is not null)
+        {
+            scope.Set("caller", caller);
+        }
+
         foreach (var (name, _) in args.Named)
         {
             if (!definition.Parameters.Any(p => p.Key == name))

@@ -56,7 +56,7 @@ internal sealed partial class Parser
                     break;
                 case TokenKind.BlockBegin:
                     var name = Current.Kind == TokenKind.Name ? Current.Value : throw Error($"expected a tag name, got {Current}");
-                    if (name is "endfor" or "else" or "elif" or "endif" or "endset" or "endmacro" or "endfilter" or "endgeneration")
+                    if (name is "endfor" or "else" or "elif" or "endif" or "endset" or "endmacro" or "endfilter" or "endgeneration" or "endcall" or "endwith")
                     {
                         Next();
                         return (body, name);
@@ -88,6 +88,12 @@ internal sealed partial class Parser
                 break;
             case "macro":
                 body.Add(ParseMacro());
+                break;
+            case "call":
+                body.Add(ParseCallBlock());
+                break;
+            case "with":
+                body.Add(ParseWith());
                 break;
             case "filter":
                 var filters = ParseFilterChain(new Expr.Literal(null));
@@ -199,6 +205,51 @@ internal sealed partial class Parser
     private Stmt.Macro ParseMacro()
     {
         var name = ExpectName(null);
+        var parameters = ParseParameters();
+        Expect(TokenKind.BlockEnd);
+        return new Stmt.Macro(name, parameters, ParseMacroBody("endmacro"));
+    }
+
+    private Stmt.CallBlock ParseCallBlock()
+    {
+        var parameters = Current.Is(TokenKind.Operator, "(") ? ParseParameters() : [];
+        var call = ParseExpression() as Expr.Call ?? throw Error("expected a macro call after 'call'");
+        Expect(TokenKind.BlockEnd);
+        return new Stmt.CallBlock(call, parameters, ParseMacroBody("endcall"));
+    }
+
+    private Stmt.With ParseWith()
+    {
+        var assignments = new List<KeyValuePair<Stmt.AssignTarget, Expr>>();
+        while (Current.Kind != TokenKind.BlockEnd)
+        {
+            if (assignments.Count > 0)
+            {
+                Expect(TokenKind.Operator, ",");
+            }
+
+            var target = ParseTarget(allowAttribute: false);
+            Expect(TokenKind.Operator, "=");
+            assignments.Add(new(target, ParseExpression()));
+        }
+
+        Next();
+        return new Stmt.With(assignments, ParseBlockUntil("endwith"));
+    }
+
+    /// <summary>A body with its own loop context: <c>break</c> inside a macro cannot reach a loop around its definition.</summary>
+    private List<Stmt> ParseMacroBody(string endTag)
+    {
+        var outerLoops = _loopDepth;
+        _loopDepth = 0;
+        var body = ParseBlockUntil(endTag);
+        _loopDepth = outerLoops;
+        return body;
+    }
+
+    /// <summary><c>(a, b=default, ...)</c> of a macro or call block.</summary>
+    private List<KeyValuePair<string, Expr?>> ParseParameters()
+    {
         Expect(TokenKind.Operator, "(");
         var parameters = new List<KeyValuePair<string, Expr?>>();
         while (!Current.Is(TokenKind.Operator, ")"))
@@ -220,12 +271,7 @@ internal sealed partial class Parser
         }
 
         Next();
-        Expect(TokenKind.BlockEnd);
-        var outerLoops = _loopDepth;
-        _loopDepth = 0;
-        var body = ParseBlockUntil("endmacro");
-        _loopDepth = outerLoops;
-        return new Stmt.Macro(name, parameters, body);
+        return parameters;
     }
 
     /// <summary>A name, <c>a, b</c> (unpacking) or, for <c>set</c>, <c>ns.attribute</c>.</summary>

@@ -20,6 +20,12 @@ internal abstract record Stmt
 
     internal sealed record Macro(string Name, IReadOnlyList<KeyValuePair<string, Expr?>> Parameters, IReadOnlyList<Stmt> Body) : Stmt;
 
+    /// <summary><c>{% call(params) macro(args) %}body{% endcall %}</c>: calls the macro with <c>caller()</c> rendering the body.</summary>
+    internal sealed record CallBlock(Expr.Call Call, IReadOnlyList<KeyValuePair<string, Expr?>> Parameters, IReadOnlyList<Stmt> Body) : Stmt;
+
+    /// <summary><c>{% with a = 1 %}body{% endwith %}</c>: the body runs in a new scope holding the assignments.</summary>
+    internal sealed record With(IReadOnlyList<KeyValuePair<AssignTarget, Expr>> Assignments, IReadOnlyList<Stmt> Body) : Stmt;
+
     /// <summary><c>{% filter name %}body{% endfilter %}</c>.</summary>
     internal sealed record FilterBlock(IReadOnlyList<Expr.Filter> Filters, IReadOnlyList<Stmt> Body) : Stmt;
 

@@ -244,6 +244,12 @@ public class ChatTemplateTests
     [InlineData("{% set x = {'a': {'b': 1}} %}{{ 'a' in x }}{{ x.a.b }}{{ x.get('a').b }}{{ x['a'].get('z', 'dz') }}",
         "{}",
         "True11dz")]
+    [InlineData("{% macro box(title) %}[{{ title }}:{{ caller() }}]{% endmacro %}{% call box('t') %}inner {{ 1 + 1 }}{% endcall %}|{% macro each(xs) %}{% for x in xs %}{{ caller(x) }}{% endfor %}{% endmacro %}{% call(item) each([1, 2]) %}<{{ item }}>{% endcall %}",
+        "{}",
+        "[t:inner 2]|<1><2>")]
+    [InlineData("{% set a = 'outer' %}{% with a = 'inner', b = a %}{{ a }}{{ b }}{% endwith %}{{ a }}|{% with %}{% set q = 1 %}{{ q }}{% endwith %}{{ q is defined }}",
+        "{}",
+        "innerouterouter|1False")]
     public void Render_Construct_MatchesPythonJinja2(string template, string variablesJson, string expected)
     {
         Assert.Equal(expected, Render(template, variablesJson));
