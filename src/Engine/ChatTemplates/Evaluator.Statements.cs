@@ -112,7 +112,7 @@ internal sealed partial class Evaluator
             return Exec(loop.Otherwise, scope);
         }
 
-        var context = new LoopContext(items, 0);
+        var context = new LoopContext(items);
         for (var i = 0; i < items.Count; i++)
         {
             Step();

@@ -1,7 +1,7 @@
 namespace Serving.Engine.ChatTemplates;
 
 /// <summary>The <c>loop</c> variable inside a <c>for</c> body: position, length and neighbours of the current item.</summary>
-internal sealed class LoopContext(IReadOnlyList<object?> items, int depth0)
+internal sealed class LoopContext(IReadOnlyList<object?> items)
 {
     private readonly IReadOnlyList<object?> _items = items;
 
@@ -18,8 +18,9 @@ internal sealed class LoopContext(IReadOnlyList<object?> items, int depth0)
         "first" => Index0 == 0,
         "last" => Index0 == _items.Count - 1,
         "length" => (long)_items.Count,
-        "depth0" => (long)depth0,
-        "depth" => (long)depth0 + 1,
+        // Recursive loops are not supported, so every loop is at depth 1.
+        "depth0" => 0L,
+        "depth" => 1L,
         "previtem" => Index0 > 0 ? _items[Index0 - 1] : new Undefined("loop.previtem"),
         "nextitem" => Index0 + 1 < _items.Count ? _items[Index0 + 1] : new Undefined("loop.nextitem"),
         "cycle" => new BuiltinFunction("loop.cycle", (_, args) => args.Positional.Count == 0

@@ -75,6 +75,62 @@ internal static class PyFormat
         return sb.ToString();
     }
 
+    /// <summary><c>str.format</c> with <c>{}</c>, <c>{0}</c>, <c>{name}</c> and <c>{{ }}</c> escapes; conversions and format specs are rejected.</summary>
+    public static string Braces(string format, CallArgs args)
+    {
+        var sb = new StringBuilder();
+        var next = 0;
+        for (var i = 0; i < format.Length; i++)
+        {
+            var c = format[i];
+            if (c is '{' or '}' && i + 1 < format.Length && format[i + 1] == c)
+            {
+                sb.Append(c);
+                i++;
+                continue;
+            }
+
+            if (c == '}')
+            {
+                throw new ChatTemplateException("single '}' encountered in format string");
+            }
+
+            if (c != '{')
+            {
+                sb.Append(c);
+                continue;
+            }
+
+            var close = format.IndexOf('}', i);
+            if (close < 0)
+            {
+                throw new ChatTemplateException("single '{' encountered in format string");
+            }
+
+            var field = format[(i + 1)..close];
+            if (field.IndexOfAny([':', '!', '.', '[']) >= 0)
+            {
+                throw new ChatTemplateException($"format field '{{{field}}}' uses a conversion or spec, which is not supported");
+            }
+
+            object? value;
+            if (field.Length == 0 || char.IsAsciiDigit(field[0]))
+            {
+                var index = field.Length == 0 ? next++ : int.Parse(field, CultureInfo.InvariantCulture);
+                value = index < args.Positional.Count ? args.Positional[index] : throw new ChatTemplateException($"format: replacement index {index} out of range");
+            }
+            else
+            {
+                value = args.Named.FirstOrDefault(kv => kv.Key == field) is { Key: not null } named ? named.Value : throw new ChatTemplateException($"format: missing argument '{field}'");
+            }
+
+            sb.Append(PyText.Str(value));
+            i = close;
+        }
+
+        return sb.ToString();
+    }
+
     private static string Convert(string spec, char conversion, object? value)
     {
         var leftAlign = spec.Contains('-', StringComparison.Ordinal);

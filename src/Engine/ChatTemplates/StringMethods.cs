@@ -6,7 +6,7 @@ internal static class StringMethods
     private static readonly HashSet<string> Names = new(StringComparer.Ordinal)
     {
         "strip", "lstrip", "rstrip", "split", "startswith", "endswith", "upper", "lower", "replace", "title", "capitalize",
-        "find", "count", "join",
+        "find", "count", "join", "format",
     };
 
     public static bool Has(string name) => Names.Contains(name);
@@ -53,6 +53,8 @@ internal static class StringMethods
                 args.Check(name, "iterable");
                 return string.Join(s, Sequences.Iterate(args.Get(0, "iterable")).Select(v => v is string str ? str
                     : throw new ChatTemplateException($"sequence item: expected str instance, {PyText.TypeName(v)} found")));
+            case "format":
+                return PyFormat.Braces(s, args);
             default:
                 throw new InvalidOperationException($"unknown string method {name}");
         }

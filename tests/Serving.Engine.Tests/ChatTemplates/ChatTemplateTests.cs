@@ -250,6 +250,9 @@ public class ChatTemplateTests
     [InlineData("{% set a = 'outer' %}{% with a = 'inner', b = a %}{{ a }}{{ b }}{% endwith %}{{ a }}|{% with %}{% set q = 1 %}{{ q }}{% endwith %}{{ q is defined }}",
         "{}",
         "innerouterouter|1False")]
+    [InlineData("{{ '{} and {}'.format('a', 1) }}|{{ '{1}{0}{{x}}'.format('a', 'b') }}|{{ 'Hi {name}!'.format(name='Bob') }}|{{ '{}'.format(none) }}",
+        "{}",
+        "a and 1|ba{x}|Hi Bob!|None")]
     public void Render_Construct_MatchesPythonJinja2(string template, string variablesJson, string expected)
     {
         Assert.Equal(expected, Render(template, variablesJson));
