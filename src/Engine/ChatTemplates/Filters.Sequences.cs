@@ -34,7 +34,7 @@ internal static partial class Filters
         var key = SortKey(null, PyOps.IsTruthy(args.Get(0, "case_sensitive", false)));
         var reverse = PyOps.IsTruthy(args.Get(2, "reverse", false));
         var pairs = DictMethods.Items(dict);
-        return StableSort(pairs, pair => key(((object?[])pair!)[byValue ? 1 : 0]), reverse, evaluator.Limits.MaxDepth);
+        return StableSort(pairs, pair => key(pair is object?[] kv ? kv[byValue ? 1 : 0] : null), reverse, evaluator.Limits.MaxDepth);
     }
 
     private static string Join(Evaluator evaluator, object? value, CallArgs args)

@@ -93,10 +93,10 @@ internal static class PyArithmetic
             return string.Concat(Enumerable.Repeat(s, (int)count));
         }
 
-        var items = (IReadOnlyList<object?>)sequence!;
+        var items = sequence as IReadOnlyList<object?> ?? throw new InvalidOperationException("repeat needs a string or a sequence");
         CheckLength(items.Count * count, maxLength);
         var repeated = Enumerable.Range(0, (int)count).SelectMany(_ => items);
-        return sequence is object?[] ? repeated.ToArray() : repeated.ToList();
+        return PyOps.IsTuple(sequence) ? repeated.ToArray() : repeated.ToList();
     }
 
     private static object Power(object? x, object? y)
