@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 
 namespace Serving.Engine.ChatTemplates;
 
@@ -131,11 +132,20 @@ internal static partial class Filters
     private static List<object?> StableSort(IReadOnlyList<object?> items, Func<object?, object?> key, bool reverse, int maxDepth)
     {
         var indexed = items.Select((item, i) => (Key: key(item), Index: i, Item: item)).ToList();
-        indexed.Sort((a, b) =>
+        try
         {
-            var c = PyOps.Compare(a.Key, b.Key, maxDepth);
-            return c != 0 ? (reverse ? -c : c) : a.Index.CompareTo(b.Index);
-        });
+            indexed.Sort((a, b) =>
+            {
+                var c = PyOps.Compare(a.Key, b.Key, maxDepth);
+                return c != 0 ? (reverse ? -c : c) : a.Index.CompareTo(b.Index);
+            });
+        }
+        catch (InvalidOperationException e) when (e.InnerException is ChatTemplateException inner)
+        {
+            // List.Sort wraps comparer exceptions; the template error inside is the one to report.
+            ExceptionDispatchInfo.Throw(inner);
+        }
+
         return indexed.Select(x => x.Item).ToList();
     }
 

@@ -87,7 +87,9 @@ internal sealed partial class Parser
                 node = token.Kind switch
                 {
                     TokenKind.Name => new Expr.GetAttr(node, token.Value),
-                    TokenKind.Integer => new Expr.GetItem(node, new Expr.Literal(long.Parse(token.Value, CultureInfo.InvariantCulture))),
+                    TokenKind.Integer => new Expr.GetItem(node, new Expr.Literal(long.TryParse(token.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+                        ? index
+                        : throw Error($"index {token.Value} is too large"))),
                     _ => throw Error($"expected an attribute name, got {token}"),
                 };
             }

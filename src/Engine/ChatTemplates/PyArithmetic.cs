@@ -84,17 +84,21 @@ internal static class PyArithmetic
         return Numeric("*", x, y, (a, b) => checked(a * b), (a, b) => a * b);
     }
 
-    private static object Repeat(object? sequence, long count, int maxLength)
+    private static object Repeat(object sequence, long count, int maxLength)
     {
-        count = Math.Max(0, count);
-        if (sequence is string s)
+        var items = sequence as IReadOnlyList<object?>;
+        var itemLength = sequence is string s ? s.Length : items?.Count ?? 0;
+        count = itemLength == 0 ? 0 : Math.Max(0, count);
+        if (itemLength > 0 && count > maxLength / itemLength)
         {
-            CheckLength(s.Length * count, maxLength);
-            return string.Concat(Enumerable.Repeat(s, (int)count));
+            CheckLength(long.MaxValue, maxLength);
         }
 
-        var items = sequence as IReadOnlyList<object?> ?? throw new InvalidOperationException("repeat needs a string or a sequence");
-        CheckLength(items.Count * count, maxLength);
+        if (items is null)
+        {
+            return string.Concat(Enumerable.Repeat((string)sequence, (int)count));
+        }
+
         var repeated = Enumerable.Range(0, (int)count).SelectMany(_ => items);
         return PyOps.IsTuple(sequence) ? repeated.ToArray() : repeated.ToList();
     }

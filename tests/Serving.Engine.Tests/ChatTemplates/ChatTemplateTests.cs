@@ -23,6 +23,7 @@ public partial class ChatTemplateTests
     [InlineData("{% for x in none %}{% endfor %}")]
     [InlineData("{% set d = {} %}{% set d.x = 1 %}")]
     [InlineData("{{ [1, 2] | items }}")]
+    [InlineData("{{ [{'k': 1}, {'k': 'a'}] | sort(attribute='k') }}")]
     public void Render_TypeError_ThrowsEngineError(string template)
     {
         var error = Assert.Throws<ChatTemplateException>(() => Render(template, "{}"));
@@ -40,6 +41,7 @@ public partial class ChatTemplateTests
     [InlineData("{{ 'unterminated }}", "unterminated string literal")]
     [InlineData("{# open comment", "missing end of comment tag")]
     [InlineData("{{ (1 }}", "unexpected '}'")]
+    [InlineData("{{ x.99999999999999999999 }}", "too large")]
     public void Parse_InvalidTemplate_ThrowsWithReason(string template, string reason)
     {
         var error = Assert.Throws<ChatTemplateException>(() => ChatTemplate.Parse(template));
@@ -81,6 +83,8 @@ public partial class ChatTemplateTests
     [InlineData("{% for i in range(1000) %}{% for j in range(1000) %}{% for k in range(1000) %}{% endfor %}{% endfor %}{% endfor %}", "loop iterations")]
     [InlineData("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "nested deeper than")]
     [InlineData("{{ 'x' * 100000000 }}", "output limit")]
+    [InlineData("{{ 'xy' * 9223372036854775807 }}", "output limit")]
+    [InlineData("{{ [1, 2] * 4611686018427387904 }}", "output limit")]
     [InlineData("{% set ns = namespace(s='xx') %}{% for i in range(100) %}{% set ns.s = ns.s + ns.s %}{% endfor %}", "output limit")]
     [InlineData("{% for i in range(100000) %}{{ 'abcdefghij' * 100 }}{% endfor %}", "output limit")]
     [InlineData("{{ range(10000000000) | length }}", "limit")]
