@@ -9,6 +9,7 @@ internal static class CliApp
         ["tokenize"] = TokenizeCommand.RunAsync,
         ["generate"] = GenerateCommand.RunAsync,
         ["bench"] = BenchCommand.RunAsync,
+        ["render-template"] = RenderTemplateCommand.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)
