@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Serving.Server.OpenAI.Contracts;
+using Serving.Server.OpenAI.Streaming;
 
 namespace Serving.Server.OpenAI.Errors;
 
@@ -51,18 +51,11 @@ internal static class OpenAIErrors
     /// <summary>Writes <paramref name="error"/> as the whole response; the caller checked that nothing was sent yet.</summary>
     public static Task WriteAsync(HttpResponse response, OpenAIException error)
     {
-        response.StatusCode = error.StatusCode;
         if (error.RetryAfterSeconds is { } seconds)
         {
             response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         }
 
-        response.ContentType = "application/json";
-        using (var json = new Utf8JsonWriter(response.BodyWriter))
-        {
-            JsonSerializer.Serialize(json, Body(error), OpenAIJsonContext.Default.ErrorResponse);
-        }
-
-        return response.BodyWriter.FlushAsync(response.HttpContext.RequestAborted).AsTask();
+        return JsonResponses.WriteAsync(response, error.StatusCode, Body(error), OpenAIJsonContext.Default.ErrorResponse);
     }
 }

@@ -24,7 +24,7 @@ internal sealed class SseWriter : IDisposable
     public SseWriter(PipeWriter output)
     {
         _output = output;
-        _json = new Utf8JsonWriter(output);
+        _json = new Utf8JsonWriter(output, JsonResponses.WriterOptions);
     }
 
     /// <summary>Buffers one <c>data:</c> event; nothing reaches the client until <see cref="FlushAsync"/>.</summary>
