@@ -23,10 +23,6 @@ internal sealed class ServerOptions : IValidatableObject
     /// <summary>Accepted bearer tokens; empty means no authentication.</summary>
     public List<string> ApiKeys { get; set; } = [];
 
-    /// <summary>Most requests waiting for their first schedule; one more gets 429 with <c>Retry-After</c> (STYLE C2).</summary>
-    [Range(1, 1_000_000)]
-    public int MaxQueue { get; set; } = 256;
-
     /// <summary>A request still waiting after this long is answered 429 and dropped from the queue.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -1,0 +1,55 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using Serving.Server.Hosting;
+using Serving.Server.Metrics;
+using Serving.Server.OpenAI.Contracts;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the HTTP side of the server (STYLE L7).</summary>
+public static class ServerServiceCollectionExtensions
+{
+    /// <summary>Adds <c>ServerOptions</c> (section <c>Server</c>, validated on start), Kestrel limits and address, metrics with
+    /// the Prometheus exporter, the OpenAPI document and the drain-on-shutdown lifecycle.</summary>
+    public static IServiceCollection AddServingServer(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<ServerOptions>()
+            .Bind(configuration.GetSection(ServerOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>>((kestrel, server) => ConfigureKestrel(kestrel, server.Value));
+        services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((host, server) =>
+            host.ShutdownTimeout = server.Value.ShutdownTimeout + TimeSpan.FromSeconds(5));
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ServingMetrics>();
+        services.TryAddSingleton<ServingLifecycle>();
+        services.AddHostedService(sp => sp.GetRequiredService<ServingLifecycle>());
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ServingMetrics.MeterName).AddPrometheusExporter());
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, OpenAIJsonContext.Default));
+        services.AddOpenApi();
+        return services;
+    }
+
+    private static void ConfigureKestrel(KestrelServerOptions kestrel, ServerOptions server)
+    {
+        kestrel.AddServerHeader = false;
+        kestrel.Limits.MaxRequestBodySize = server.MaxRequestBodyBytes;
+        switch (server.Host)
+        {
+            case "localhost":
+                kestrel.ListenLocalhost(server.Port);
+                break;
+            case "*":
+                kestrel.ListenAnyIP(server.Port);
+                break;
+            default:
+                kestrel.Listen(IPAddress.Parse(server.Host), server.Port);
+                break;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Serving.Server.Hosting;
+
+namespace Serving.Server.Tests;
+
+/// <summary>The real app on in-process Kestrel at http://127.0.0.1:0 (STYLE Q7); the port is read back from the server.</summary>
+internal sealed class ServingTestHost : IAsyncDisposable
+{
+    private ServingTestHost(WebApplication app, Uri baseAddress)
+    {
+        App = app;
+        BaseAddress = baseAddress;
+        Http = new HttpClient { BaseAddress = baseAddress };
+    }
+
+    public WebApplication App { get; }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Http { get; }
+
+    public static async Task<ServingTestHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Server:Host"] = "127.0.0.1",
+            ["Server:Port"] = "0",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var app = ServingApp.Build(all);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        return new ServingTestHost(app, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
