@@ -50,8 +50,9 @@ public sealed class Generator
     }
 
     /// <summary>Greedy generation from a fresh sequence: up to <paramref name="maxTokens"/> tokens after
-    /// <paramref name="prompt"/>, stopping before <paramref name="stopTokenId"/> if given, or when the cache is full.</summary>
-    public List<int> GenerateGreedy(ReadOnlySpan<int> prompt, int maxTokens, int? stopTokenId = null)
+    /// <paramref name="prompt"/>, stopping before any of <paramref name="stopTokenIds"/> (end-of-generation tokens; none
+    /// ignores them), or when the cache is full.</summary>
+    public List<int> GenerateGreedy(ReadOnlySpan<int> prompt, int maxTokens, IReadOnlyCollection<int>? stopTokenIds = null)
     {
         Reset();
         var generated = new List<int>(maxTokens);
@@ -59,7 +60,7 @@ public sealed class Generator
         while (generated.Count < maxTokens)
         {
             var next = ArgMax(logits);
-            if (next == stopTokenId)
+            if (stopTokenIds is not null && stopTokenIds.Contains(next))
             {
                 break;
             }

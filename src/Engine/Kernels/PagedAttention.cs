@@ -114,7 +114,9 @@ internal static unsafe class PagedAttention
 
         public readonly void Invoke(int index)
         {
-            var row = index / NumHeads;
+            // NOTE: rows in reverse: later rows of a prefill chunk attend to more entries, and the pool hands indices out
+            // in order, so the longest items start first and the loop ends on short ones (less idle tail).
+            var row = Batch.NumTokens - 1 - (index / NumHeads);
             var head = index % NumHeads;
             var headDim = Cache.HeadDim;
             var offset = ((row * NumHeads) + head) * headDim;
