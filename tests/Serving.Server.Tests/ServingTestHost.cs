@@ -30,6 +30,9 @@ internal sealed class ServingTestHost : IAsyncDisposable
             ["Server:Host"] = "127.0.0.1",
             ["Server:Port"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Engine:ModelPath"] = SharedData.Model("stories260K.gguf"),
+            ["Engine:KVCacheMB"] = "1",
+            ["Engine:KVCacheDataType"] = "F32",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -48,7 +48,8 @@ public sealed class ModelChatTemplate
         var specialTokens = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (tokenKey, variable) in SpecialTokenKeys)
         {
-            if (file.Get<long?>(tokenKey) is { } id && id >= 0 && id < tokens.Length)
+            var id = file.Get(tokenKey, -1L);
+            if (id >= 0 && id < tokens.Length)
             {
                 specialTokens[variable] = tokens[id];
             }

@@ -7,6 +7,7 @@ internal static class CliApp
     private static readonly Dictionary<string, Func<string[], Task<int>>> Commands = new(StringComparer.Ordinal)
     {
         ["serve"] = ServeCommand.RunAsync,
+        ["render-template"] = RenderTemplateCommand.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)

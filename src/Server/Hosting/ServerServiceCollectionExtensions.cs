@@ -3,9 +3,11 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using Serving.Engine.Execution;
 using Serving.Server.Hosting;
 using Serving.Server.Metrics;
 using Serving.Server.OpenAI.Contracts;
+using Serving.Server.OpenAI.Endpoints;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -21,18 +23,45 @@ public static class ServerServiceCollectionExtensions
             .Bind(configuration.GetSection(ServerOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<ModelOptions>()
+            .Bind(configuration.GetSection(ModelOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>>((kestrel, server) => ConfigureKestrel(kestrel, server.Value));
         services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((host, server) =>
             host.ShutdownTimeout = server.Value.ShutdownTimeout + TimeSpan.FromSeconds(5));
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ServingMetrics>();
+        services.TryAddSingleton(sp => ServedModel.Load(
+            sp.GetRequiredService<IOptions<ModelOptions>>().Value.ModelPath,
+            sp.GetRequiredService<IOptions<ServerOptions>>().Value.ServedModelName,
+            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IModelRunner>(sp => CreateModelRunner(sp.GetRequiredService<ServedModel>(), sp.GetRequiredService<IOptions<ModelOptions>>().Value));
+        services.TryAddSingleton<PromptBuilder>();
         services.TryAddSingleton<ServingLifecycle>();
         services.AddHostedService(sp => sp.GetRequiredService<ServingLifecycle>());
         services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ServingMetrics.MeterName).AddPrometheusExporter());
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, OpenAIJsonContext.Default));
         services.AddOpenApi();
         return services;
+    }
+
+    private static ModelRunner CreateModelRunner(ServedModel model, ModelOptions options)
+    {
+        var numBlocks = model.NumBlocksFor((long)options.KVCacheMB << 20, options.BlockSize, options.KVCacheDataType);
+        if (numBlocks < 1)
+        {
+            throw new OptionsValidationException(ModelOptions.SectionName, typeof(ModelOptions), [$"Engine:KVCacheMB {options.KVCacheMB} MiB does not hold one KV-cache block of this model."]);
+        }
+
+        return new ModelRunner(model.File, new ModelRunnerOptions
+        {
+            NumBlocks = numBlocks,
+            BlockSize = options.BlockSize,
+            KVCacheDataType = options.KVCacheDataType,
+            Threads = options.Threads == 0 ? Environment.ProcessorCount : options.Threads,
+        });
     }
 
     private static void ConfigureKestrel(KestrelServerOptions kestrel, ServerOptions server)

@@ -1,3 +1,5 @@
+using Serving.Server.OpenAI.Contracts;
+
 namespace Serving.Server.OpenAI.Endpoints;
 
 /// <summary>Maps the OpenAI-compatible routes and vLLM's tokenizer routes.</summary>
@@ -5,6 +7,9 @@ internal static class OpenAIEndpoints
 {
     public static IEndpointRouteBuilder MapOpenAIEndpoints(this IEndpointRouteBuilder routes)
     {
+        routes.MapGet("/v1/models", ModelsEndpoint.HandleAsync).Produces<ModelList>();
+        routes.MapPost("/tokenize", TokenizeEndpoints.TokenizeAsync).WithJsonBody<TokenizeRequest>().Produces<TokenizeResponse>();
+        routes.MapPost("/detokenize", TokenizeEndpoints.DetokenizeAsync).WithJsonBody<DetokenizeRequest>().Produces<DetokenizeResponse>();
         return routes;
     }
 }

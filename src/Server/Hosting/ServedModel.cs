@@ -1,0 +1,81 @@
+using Serving.Engine.ChatTemplates;
+using Serving.Engine.Execution;
+using Serving.Engine.Gguf;
+using Serving.Engine.Model;
+using Serving.Engine.Tokenization;
+using Serving.Server.OpenAI.Errors;
+
+namespace Serving.Server.Hosting;
+
+/// <summary>The one model this server serves: its GGUF file, configuration, tokenizer and the name clients address it by.</summary>
+/// <remarks>Immutable after loading and shared by every request thread; the file stays mapped for the runner's lifetime.</remarks>
+internal sealed class ServedModel : IDisposable
+{
+    private ServedModel(GgufFile file, string name, long createdUnixSeconds)
+    {
+        File = file;
+        Name = name;
+        CreatedUnixSeconds = createdUnixSeconds;
+        Config = ModelConfig.FromGguf(file);
+        Tokenizer = Tokenizer.FromGguf(file);
+        ChatTemplate = ModelChatTemplate.FromGguf(file);
+        Quantization = DominantWeightType(file);
+    }
+
+    public GgufFile File { get; }
+
+    /// <summary>The id in <c>/v1/models</c> and the only <c>model</c> value requests may name.</summary>
+    public string Name { get; }
+
+    public long CreatedUnixSeconds { get; }
+
+    public ModelConfig Config { get; }
+
+    public Tokenizer Tokenizer { get; }
+
+    /// <summary>The GGUF's <c>tokenizer.chat_template</c>, or ChatML when it has none.</summary>
+    public ModelChatTemplate ChatTemplate { get; }
+
+    /// <summary>The weight type holding most of the file's bytes (<c>Q8_0</c>, <c>F16</c>, ...).</summary>
+    public string Quantization { get; }
+
+    public int ContextLength => Config.ContextLength;
+
+    public static ServedModel Load(string path, string? servedModelName, TimeProvider timeProvider)
+    {
+        var file = GgufFile.Open(path);
+        try
+        {
+            var name = string.IsNullOrWhiteSpace(servedModelName) ? Path.GetFileNameWithoutExtension(path) : servedModelName;
+            return new ServedModel(file, name, timeProvider.GetUtcNow().ToUnixTimeSeconds());
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Number of KV-cache blocks that fit in <paramref name="kvCacheBytes"/>: each block holds K and V of
+    /// <paramref name="blockSize"/> tokens for every layer.</summary>
+    public int NumBlocksFor(long kvCacheBytes, int blockSize, KVCacheDataType dataType)
+    {
+        var elementBytes = dataType == KVCacheDataType.F16 ? 2 : 4;
+        var bytesPerBlock = 2L * Config.NumLayers * blockSize * Config.KVDim * elementBytes;
+        return (int)Math.Min(int.MaxValue, kvCacheBytes / bytesPerBlock);
+    }
+
+    /// <summary>404 unless <paramref name="model"/> is absent or names this model (clients often omit it or send the default).</summary>
+    public void EnsureName(string? model)
+    {
+        if (!string.IsNullOrEmpty(model) && !string.Equals(model, Name, StringComparison.Ordinal))
+        {
+            throw OpenAIErrors.ModelNotFound(model);
+        }
+    }
+
+    public void Dispose() => File.Dispose();
+
+    private static string DominantWeightType(GgufFile file) =>
+        file.Tensors.GroupBy(t => t.Type).MaxBy(g => g.Sum(t => t.ByteSize))?.Key.ToString() ?? "none";
+}
