@@ -1,11 +1,13 @@
+using Serving.Scheduler.Requests;
 using Serving.Scheduler.Scheduling;
+using RequestScheduler = Serving.Scheduler.Scheduling.Scheduler;
 
 namespace Serving.Scheduler.Tests;
 
 /// <summary>Scheduler builder with tiny defaults (vLLM's create_scheduler; STYLE Q2).</summary>
 internal static class TestScheduler
 {
-    public static Scheduling.Scheduler Create(
+    public static RequestScheduler Create(
         int blockSize = 16,
         int numBlocks = 11,
         int maxNumBatchedTokens = 2048,
@@ -24,11 +26,11 @@ internal static class TestScheduler
     };
 
     /// <summary>Applies <paramref name="output"/> as if every sampling row drew <paramref name="tokenId"/>; checks invariants.</summary>
-    public static List<Requests.Request> Complete(this Scheduling.Scheduler scheduler, SchedulerOutput output, int tokenId = 7)
+    public static List<Request> Complete(this RequestScheduler scheduler, SchedulerOutput output, int tokenId = 7)
     {
         var sampled = new int[output.ScheduledSequences.Count];
         Array.Fill(sampled, tokenId);
-        var finished = new List<Requests.Request>();
+        var finished = new List<Request>();
         scheduler.UpdateFromOutput(output, sampled, finished);
         scheduler.AssertInvariants();
         return finished;

@@ -29,7 +29,7 @@ internal static class BatchBuilder
         var logitsRow = 0;
         for (var s = 0; s < scheduled.Count; s++)
         {
-            var (request, start, count) = scheduled[s];
+            var (request, start, count, samplesToken) = scheduled[s];
             var blockTable = kvCache.GetBlockIds(request.RequestId);
             request.AllTokenIdsSpan.Slice(start, count).CopyTo(tokenIds.AsSpan(row, count));
             for (var i = 0; i < count; i++)
@@ -43,7 +43,7 @@ internal static class BatchBuilder
             queryStarts[s + 1] = row;
             contextLengths[s] = start + count;
             blockTables[s] = blockTable;
-            if (scheduled[s].SamplesToken)
+            if (samplesToken)
             {
                 logitsRows[logitsRow++] = row - 1;
             }

@@ -107,7 +107,7 @@ internal sealed class Scheduler
         var scheduled = output.ScheduledSequences;
         for (var i = 0; i < scheduled.Count; i++)
         {
-            var (request, numComputed, numScheduled) = scheduled[i];
+            var (request, numComputed, numScheduled, samplesToken) = scheduled[i];
             if (request.IsFinished)
             {
                 continue;
@@ -116,7 +116,7 @@ internal sealed class Scheduler
             Debug.Assert(request.NumComputedTokens == numComputed, "Nothing else moves a scheduled sequence.");
             request.NumComputedTokens += numScheduled;
             KVCacheManager.CacheFullBlocks(request);
-            if (!scheduled[i].SamplesToken)
+            if (!samplesToken)
             {
                 continue;
             }
@@ -180,7 +180,7 @@ internal sealed class Scheduler
                 }
             }
 
-            _scheduled.Add(new ScheduledSequence(request, request.NumComputedTokens, numNewTokens));
+            _scheduled.Add(ScheduledSequence.For(request, numNewTokens));
             tokenBudget -= numNewTokens;
         }
 
@@ -211,7 +211,7 @@ internal sealed class Scheduler
             request.NumComputedTokens = hit.NumComputedTokens;
             request.Status = RequestStatus.Running;
             _running.Add(request);
-            _scheduled.Add(new ScheduledSequence(request, request.NumComputedTokens, numNewTokens));
+            _scheduled.Add(ScheduledSequence.For(request, numNewTokens));
             tokenBudget -= numNewTokens;
         }
 
