@@ -75,6 +75,9 @@ internal sealed class Request
     /// <summary>When the request was first scheduled (end of its queue time); 0 until then.</summary>
     public long FirstScheduledTimestamp { get; set; }
 
+    /// <summary>When the first token was sampled; 0 until then.</summary>
+    public long FirstTokenTimestamp { get; set; }
+
     /// <summary>When the latest token was sampled; 0 until the first one.</summary>
     public long LastTokenTimestamp { get; set; }
 
