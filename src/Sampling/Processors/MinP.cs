@@ -1,8 +1,8 @@
 namespace Serving.Sampling.Processors;
 
 /// <summary>Sixth stage: drop tokens whose weight is below <c>minP × weight(most likely)</c>.</summary>
-/// <remarks>Weights come from <see cref="Temperature"/>, so the most likely token weighs exactly 1 and the threshold is
-/// minP itself. Top-p and min-p each keep a most-likely-first prefix, so applying min-p as a filter before top-p's search
+/// <remarks>Weights come from <see cref="Temperature"/>, so the most likely token weighs 1 and the threshold is minP itself
+/// (the SIMD exp's last-bit error, ~1e-7 relative, cannot matter for a user-chosen fraction). Top-p and min-p each keep a most-likely-first prefix, so applying min-p as a filter before top-p's search
 /// (with top-p's target mass still taken from the full candidate set) gives the same set as top-p then min-p, on fewer
 /// candidates. Zero weights are dropped too: they can never be drawn.</remarks>
 internal static class MinP

@@ -3,8 +3,8 @@ using System.Numerics.Tensors;
 namespace Serving.Sampling.Processors;
 
 /// <summary>Third stage: turns logits into unnormalized probabilities <c>w[i] = exp((x[i] - max) / T)</c>.</summary>
-/// <remarks>Subtracting the max first keeps exp in range for any logits (even ~1000) and makes the most likely token's
-/// weight exactly 1, which min-p uses as its reference. Normalizing is left to the draw, which sums what survives.</remarks>
+/// <remarks>Subtracting the max first keeps exp in range for any logits (even ~1000) and makes the most likely token weigh
+/// 1 (up to the SIMD exp's last-bit rounding), which min-p uses as its reference. Normalizing is left to the draw, which sums what survives.</remarks>
 internal static class Temperature
 {
     /// <summary>Weights of every token (SIMD).</summary>

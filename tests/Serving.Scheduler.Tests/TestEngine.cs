@@ -1,0 +1,72 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Time.Testing;
+using Serving.Sampling;
+using Serving.Scheduler.Requests;
+
+namespace Serving.Scheduler.Tests;
+
+/// <summary>An <see cref="EngineCore"/> over a <see cref="FakeModelRunner"/> and a fake clock, stepped synchronously by the
+/// test with invariants checked after every step.</summary>
+internal sealed class TestEngine : IDisposable
+{
+    private readonly Dictionary<string, ChannelReader<RequestOutput>> _outputs = [];
+
+    public TestEngine(int blockSize = 4, int numBlocks = 64, int maxNumBatchedTokens = 2048, int maxNumSeqs = 256, bool enablePrefixCaching = true, int[]? eosTokenIds = null, int vocabSize = 97)
+    {
+        Runner = new FakeModelRunner(vocabSize, blockSize, numBlocks);
+        Core = new EngineCore(Runner, eosTokenIds ?? [], TestScheduler.Options(maxNumBatchedTokens, maxNumSeqs, enablePrefixCaching), Time);
+    }
+
+    public FakeTimeProvider Time { get; } = new();
+
+    public FakeModelRunner Runner { get; }
+
+    public EngineCore Core { get; }
+
+    public Request Add(string requestId, IReadOnlyList<int> prompt, SamplingParams parameters)
+    {
+        var request = new Request(requestId, prompt, new SequenceSamplingState(parameters, prompt.ToArray(), Runner.VocabSize), Time.GetTimestamp());
+        var channel = Channel.CreateUnbounded<RequestOutput>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        _outputs.Add(requestId, channel.Reader);
+        Assert.True(Core.Post(new AddRequestCommand(request, channel.Writer)));
+        return request;
+    }
+
+    public Request Add(string requestId, IReadOnlyList<int> prompt, int maxTokens = 8) => Add(requestId, prompt, TestRequests.Greedy(maxTokens));
+
+    public void Abort(string requestId, FinishReason reason = FinishReason.Abort) => Core.Post(new AbortRequestCommand(requestId, reason));
+
+    public bool Step()
+    {
+        var ran = Core.Step();
+        Core.Scheduler.AssertInvariants();
+        return ran;
+    }
+
+    public int RunUntilIdle(int maxSteps = 100_000)
+    {
+        var steps = 0;
+        while (Step())
+        {
+            Assert.True(++steps < maxSteps, "engine did not go idle");
+        }
+
+        return steps;
+    }
+
+    /// <summary>Every update published so far for <paramref name="requestId"/>.</summary>
+    public List<RequestOutput> Drain(string requestId)
+    {
+        var updates = new List<RequestOutput>();
+        while (_outputs[requestId].TryRead(out var output))
+        {
+            updates.Add(output);
+        }
+
+        return updates;
+    }
+
+    public bool IsCompleted(string requestId) => _outputs[requestId].Completion.IsCompleted;
+
+    public void Dispose() => Core.Dispose();
+}
