@@ -11,8 +11,11 @@ namespace Serving.Server.Hosting;
 /// <remarks>Immutable after loading and shared by every request thread; the file stays mapped for the runner's lifetime.</remarks>
 internal sealed class ServedModel : IDisposable
 {
+    private readonly Lazy<string[]> _pieces;
+
     private ServedModel(GgufFile file, string name, long createdUnixSeconds)
     {
+        _pieces = new Lazy<string[]>(DecodePieces);
         File = file;
         Name = name;
         CreatedUnixSeconds = createdUnixSeconds;
@@ -40,6 +43,9 @@ internal sealed class ServedModel : IDisposable
     public string Quantization { get; }
 
     public int ContextLength => Config.ContextLength;
+
+    /// <summary>Each token's text as it reads inside generated text (<c>" Hello"</c>, not <c>"▁Hello"</c>), for logprobs.</summary>
+    public string TokenPiece(int tokenId) => _pieces.Value[tokenId];
 
     public static ServedModel Load(string path, string? servedModelName, TimeProvider timeProvider)
     {
@@ -75,6 +81,20 @@ internal sealed class ServedModel : IDisposable
     }
 
     public void Dispose() => File.Dispose();
+
+    /// <summary>NOTE: decoding a token alone drops SentencePiece's word-start space; decoding it after BOS with BOS removed
+    /// keeps it (llama.cpp's rule), so a piece is the text the token adds mid-sentence.</summary>
+    private string[] DecodePieces()
+    {
+        var pieces = new string[Tokenizer.VocabSize];
+        var afterBos = Tokenizer.AddBos && Tokenizer.BosId >= 0;
+        for (var id = 0; id < pieces.Length; id++)
+        {
+            pieces[id] = afterBos ? Tokenizer.Decode([Tokenizer.BosId, id], removeSpecial: true, unparseSpecial: true) : Tokenizer.Decode([id], unparseSpecial: true);
+        }
+
+        return pieces;
+    }
 
     private static string DominantWeightType(GgufFile file) =>
         file.Tensors.GroupBy(t => t.Type).MaxBy(g => g.Sum(t => t.ByteSize))?.Key.ToString() ?? "none";

@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using System.Diagnostics.Metrics;
 using Serving.Engine.Execution;
+using Serving.Scheduler;
 using Serving.Server.Hosting;
 using Serving.Server.Metrics;
 using Serving.Server.OpenAI.Contracts;
@@ -39,9 +41,22 @@ public static class ServerServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IModelRunner>(sp => CreateModelRunner(sp.GetRequiredService<ServedModel>(), sp.GetRequiredService<IOptions<ModelOptions>>().Value));
         services.TryAddSingleton<PromptBuilder>();
+        services.TryAddSingleton<GenerationContext>();
+        services.AddOptions<SchedulerOptions>()
+            .Bind(configuration.GetSection("Scheduler"))
+            .PostConfigure<ServedModel>((scheduler, model) => scheduler.MaxModelLen = scheduler.MaxModelLen == 0 ? model.ContextLength : scheduler.MaxModelLen)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<IEngineClient>(sp => new EngineClient(
+            sp.GetRequiredService<IModelRunner>(),
+            sp.GetRequiredService<ServedModel>().Tokenizer.EosIds,
+            sp.GetRequiredService<IOptions<SchedulerOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IMeterFactory>(),
+            sp.GetRequiredService<ILogger<EngineClient>>()));
         services.TryAddSingleton<ServingLifecycle>();
         services.AddHostedService(sp => sp.GetRequiredService<ServingLifecycle>());
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ServingMetrics.MeterName).AddPrometheusExporter());
+        services.AddOpenTelemetry().WithMetrics(metrics => ServingMetrics.Configure(metrics).AddPrometheusExporter());
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, OpenAIJsonContext.Default));
         services.AddOpenApi();
         return services;

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Options;
+using Serving.Scheduler;
+using Serving.Server.Hosting;
+
+namespace Serving.Server.OpenAI.Endpoints;
+
+/// <summary>The services both generation endpoints need, injected as one parameter.</summary>
+internal sealed class GenerationContext(
+    ServedModel model, PromptBuilder prompts, IEngineClient engine, ServingLifecycle lifecycle, IOptions<ServerOptions> options, TimeProvider timeProvider)
+{
+    public ServedModel Model { get; } = model;
+
+    public PromptBuilder Prompts { get; } = prompts;
+
+    public IEngineClient Engine { get; } = engine;
+
+    public ServingLifecycle Lifecycle { get; } = lifecycle;
+
+    public ServerOptions Options { get; } = options.Value;
+
+    public TimeProvider TimeProvider { get; } = timeProvider;
+
+    public long UnixNow => TimeProvider.GetUtcNow().ToUnixTimeSeconds();
+
+    /// <summary>OpenAI-style id: <paramref name="prefix"/> + 32 hex digits.</summary>
+    public static string NewId(string prefix) => prefix + Guid.NewGuid().ToString("N");
+
+    public EngineRequest ToEngineRequest(string requestId, int[] promptTokenIds, Sampling.SamplingParams parameters, bool skipSpecialTokens) => new()
+    {
+        RequestId = requestId,
+        PromptTokenIds = promptTokenIds,
+        SamplingParams = parameters,
+        Detokenizer = new DetokenizerAdapter(Model.Tokenizer.CreateDetokenizer(skipSpecialTokens, promptTokenIds)),
+    };
+}
