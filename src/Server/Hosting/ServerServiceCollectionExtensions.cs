@@ -42,6 +42,7 @@ public static class ServerServiceCollectionExtensions
         services.TryAddSingleton<IModelRunner>(sp => CreateModelRunner(sp.GetRequiredService<ServedModel>(), sp.GetRequiredService<IOptions<ModelOptions>>().Value));
         services.TryAddSingleton<PromptBuilder>();
         services.TryAddSingleton<GenerationContext>();
+        services.TryAddSingleton<EngineHealth>();
         services.AddOptions<SchedulerOptions>()
             .Bind(configuration.GetSection("Scheduler"))
             .PostConfigure<ServedModel>((scheduler, model) => scheduler.MaxModelLen = scheduler.MaxModelLen == 0 ? model.ContextLength : scheduler.MaxModelLen)

@@ -1,18 +1,28 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using Serving.Engine.Execution;
+using Serving.Scheduler;
 
 namespace Serving.Server.Hosting;
 
-/// <summary>Admission during shutdown: once SIGTERM arrives no new generation is admitted (503), running ones may finish for
-/// <see cref="ServerOptions.ShutdownTimeout"/>, then the rest are aborted through <see cref="AbortToken"/>.</summary>
-/// <remarks>Registered after Kestrel, so the host stops it first: requests drain while Kestrel still answers.</remarks>
-internal sealed partial class ServingLifecycle(IOptions<ServerOptions> options, TimeProvider timeProvider, ILogger<ServingLifecycle> logger)
+/// <summary>Start-up and shutdown of the serving side. Start: loads the model and starts the engine loop before Kestrel
+/// listens, then logs one line saying what is served where. Shutdown (SIGTERM): from <c>ApplicationStopping</c> on, no new
+/// generation is admitted (503) while Kestrel lets running ones finish; after <see cref="ServerOptions.ShutdownTimeout"/>
+/// the rest are aborted through <see cref="AbortToken"/>.</summary>
+internal sealed partial class ServingLifecycle(
+    IServiceProvider services, IHostApplicationLifetime lifetime, IOptions<ServerOptions> options, TimeProvider timeProvider, ILogger<ServingLifecycle> logger)
     : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _abortAll = new();
-    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TimeSpan _shutdownTimeout = options.Value.ShutdownTimeout;
+    private ITimer? _abortTimer;
     private int _numActive;
+    private volatile bool _isStarted;
     private volatile bool _isDraining;
+
+    /// <summary>True once the model is loaded, the engine loop runs and Kestrel listens.</summary>
+    public bool IsStarted => _isStarted;
 
     /// <summary>True from the start of shutdown: <c>/health</c> answers 503 and new generations are refused.</summary>
     public bool IsDraining => _isDraining;
@@ -28,42 +38,69 @@ internal sealed partial class ServingLifecycle(IOptions<ServerOptions> options, 
         Interlocked.Increment(ref _numActive);
         if (_isDraining)
         {
-            Exit();
+            Interlocked.Decrement(ref _numActive);
             return null;
         }
 
         return new Lease(this);
     }
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Resolving the engine client loads the model, allocates the KV cache and starts the loop, so a bad model path or
+        // a cache too small fails start-up with its message instead of failing the first request.
+        services.GetRequiredService<IEngineClient>();
+        lifetime.ApplicationStarted.Register(OnStarted);
+        lifetime.ApplicationStopping.Register(BeginDrain);
+        return Task.CompletedTask;
+    }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose()
+    {
+        _abortTimer?.Dispose();
+        _abortAll.Dispose();
+    }
+
+    private void OnStarted()
+    {
+        var model = services.GetRequiredService<ServedModel>();
+        var runner = services.GetRequiredService<IModelRunner>();
+        var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var modelOptions = services.GetRequiredService<IOptions<ModelOptions>>().Value;
+        Log.Started(
+            logger,
+            model.Name,
+            model.Config.Architecture.Name,
+            model.Quantization,
+            model.ContextLength,
+            runner.NumBlocks,
+            runner.BlockSize,
+            runner.NumBlocks * runner.BlockSize,
+            modelOptions.KVCacheMB,
+            modelOptions.KVCacheDataType,
+            string.Join(", ", addresses));
+        _isStarted = true;
+    }
+
+    private void BeginDrain()
     {
         _isDraining = true;
-        if (Volatile.Read(ref _numActive) == 0)
+        var numActive = NumActive;
+        if (numActive > 0)
         {
-            return;
-        }
-
-        Log.Draining(logger, NumActive, _shutdownTimeout.TotalSeconds);
-        try
-        {
-            await _drained.Task.WaitAsync(_shutdownTimeout, timeProvider, cancellationToken);
-        }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
-        {
-            Log.AbortingAfterDrainTimeout(logger, NumActive);
-            await _abortAll.CancelAsync();
+            Log.Draining(logger, numActive, _shutdownTimeout.TotalSeconds);
+            _abortTimer = timeProvider.CreateTimer(_ => AbortRemaining(), null, _shutdownTimeout, Timeout.InfiniteTimeSpan);
         }
     }
 
-    public void Dispose() => _abortAll.Dispose();
-
-    private void Exit()
+    private void AbortRemaining()
     {
-        if (Interlocked.Decrement(ref _numActive) == 0 && _isDraining)
+        if (NumActive > 0)
         {
-            _drained.TrySetResult();
+            Log.AbortingAfterDrainTimeout(logger, NumActive);
+            _abortAll.Cancel();
         }
     }
 
@@ -76,13 +113,18 @@ internal sealed partial class ServingLifecycle(IOptions<ServerOptions> options, 
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                owner.Exit();
+                Interlocked.Decrement(ref owner._numActive);
             }
         }
     }
 
     private static partial class Log
     {
+        [LoggerMessage(1000, LogLevel.Information,
+            "Serving {Model} ({Architecture}, {Quantization}, context {ContextLength}) with a KV cache of {NumBlocks} blocks × {BlockSize} = {NumKVTokens} tokens ({KVCacheMB} MiB {KVCacheDataType}) at {Urls}")]
+        public static partial void Started(
+            ILogger logger, string model, string architecture, string quantization, int contextLength, int numBlocks, int blockSize, int numKVTokens, int kvCacheMB, KVCacheDataType kvCacheDataType, string urls);
+
         [LoggerMessage(1010, LogLevel.Information, "Shutting down: waiting up to {TimeoutSeconds} s for {NumActive} running requests")]
         public static partial void Draining(ILogger logger, int numActive, double timeoutSeconds);
 

@@ -31,7 +31,7 @@ internal static class ChatCompletionsEndpoint
             requests[i] = generation.ToEngineRequest($"{id}-{i}", promptIds, SamplingParamsMapper.ForChoice(parameters, i), request.SkipSpecialTokens ?? true);
         }
 
-        await using var session = await GenerationSession.StartAsync(generation.Engine, generation.Lifecycle, requests, context.RequestAborted);
+        await using var session = await GenerationSession.StartAsync(generation, requests, context.RequestAborted);
         var created = generation.UnixNow;
         var queueTimeout = generation.Options.QueueTimeout;
         if (request.Stream == true)

@@ -44,7 +44,7 @@ internal static class CompletionsEndpoint
         }
 
         var echoTexts = echo ? prompts.Select((ids, p) => request.Prompt!.Texts?[p] ?? model.Tokenizer.Decode(ids)).ToArray() : null;
-        await using var session = await GenerationSession.StartAsync(generation.Engine, generation.Lifecycle, requests, context.RequestAborted);
+        await using var session = await GenerationSession.StartAsync(generation, requests, context.RequestAborted);
         var created = generation.UnixNow;
         if (request.Stream == true)
         {

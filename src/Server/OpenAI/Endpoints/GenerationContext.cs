@@ -6,7 +6,7 @@ namespace Serving.Server.OpenAI.Endpoints;
 
 /// <summary>The services both generation endpoints need, injected as one parameter.</summary>
 internal sealed class GenerationContext(
-    ServedModel model, PromptBuilder prompts, IEngineClient engine, ServingLifecycle lifecycle, IOptions<ServerOptions> options, TimeProvider timeProvider)
+    ServedModel model, PromptBuilder prompts, IEngineClient engine, ServingLifecycle lifecycle, EngineHealth health, IOptions<ServerOptions> options, TimeProvider timeProvider)
 {
     public ServedModel Model { get; } = model;
 
@@ -15,6 +15,8 @@ internal sealed class GenerationContext(
     public IEngineClient Engine { get; } = engine;
 
     public ServingLifecycle Lifecycle { get; } = lifecycle;
+
+    public EngineHealth Health { get; } = health;
 
     public ServerOptions Options { get; } = options.Value;
 

@@ -25,7 +25,7 @@ internal static class GenerationResponder
         }
         catch (Exception e) when (e is not OpenAIException)
         {
-            throw Failure(session, e);
+            throw session.Failure(e);
         }
 
         return states;
@@ -71,7 +71,7 @@ internal static class GenerationResponder
         }
         catch (Exception e)
         {
-            var error = e as OpenAIException ?? Failure(session, e);
+            var error = e as OpenAIException ?? session.Failure(e);
             sse.WriteEvent(OpenAIErrors.Body(error), OpenAIJsonContext.Default.ErrorResponse);
         }
 
@@ -97,8 +97,4 @@ internal static class GenerationResponder
             throw OpenAIErrors.QueueTimeout(retryAfterSeconds: Math.Max(1, (int)Math.Ceiling(queueTimeout.TotalSeconds)));
         }
     }
-
-    private static OpenAIException Failure(GenerationSession session, Exception e) => session.ServerAbort.IsCancellationRequested
-        ? OpenAIErrors.Unavailable("The server is shutting down; the request was aborted.", "server_shutdown")
-        : OpenAIErrors.Unavailable($"The engine failed: {e.Message}", "engine_failed");
 }

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Serving.Scheduler;
 using Serving.Server.Hosting;
+using Serving.Server.OpenAI.Endpoints;
 using Serving.Server.OpenAI.Errors;
 
 namespace Serving.Server.OpenAI.Streaming;
@@ -14,13 +15,15 @@ internal sealed class GenerationSession : IAsyncDisposable
     private readonly Channel<ChoiceOutput> _merged = Channel.CreateUnbounded<ChoiceOutput>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<Task> _pumps = [];
     private readonly ServingLifecycle.Lease _lease;
+    private readonly EngineHealth _health;
     // One count per submitted choice plus one for the submission itself, so a choice that finishes before the next one is
     // submitted cannot complete the merged stream early.
     private int _numOpen = 1;
 
-    private GenerationSession(ServingLifecycle.Lease lease, CancellationToken requestAborted, CancellationToken serverAbort)
+    private GenerationSession(ServingLifecycle.Lease lease, EngineHealth health, CancellationToken requestAborted, CancellationToken serverAbort)
     {
         _lease = lease;
+        _health = health;
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, serverAbort);
         ServerAbort = serverAbort;
     }
@@ -30,19 +33,18 @@ internal sealed class GenerationSession : IAsyncDisposable
 
     /// <summary>Submits <paramref name="requests"/> (choice i gets OpenAI index i). Refusals become the matching HTTP error
     /// (400 too long, 429 queue full, 503 draining or engine stopped) and withdraw the choices already submitted.</summary>
-    public static async Task<GenerationSession> StartAsync(
-        IEngineClient engine, ServingLifecycle lifecycle, IReadOnlyList<EngineRequest> requests, CancellationToken requestAborted)
+    public static async Task<GenerationSession> StartAsync(GenerationContext generation, IReadOnlyList<EngineRequest> requests, CancellationToken requestAborted)
     {
-        var lease = lifecycle.TryEnter() ?? throw OpenAIErrors.Unavailable("The server is shutting down.", "draining");
-        var session = new GenerationSession(lease, requestAborted, lifecycle.AbortToken);
+        var lease = generation.Lifecycle.TryEnter() ?? throw OpenAIErrors.Unavailable("The server is shutting down.", "draining");
+        var session = new GenerationSession(lease, generation.Health, requestAborted, generation.Lifecycle.AbortToken);
         try
         {
             for (var i = 0; i < requests.Count; i++)
             {
-                var result = engine.AddRequest(requests[i]);
+                var result = generation.Engine.AddRequest(requests[i]);
                 if (result.Outputs is null)
                 {
-                    throw ToHttpError(result);
+                    throw session.ToHttpError(result);
                 }
 
                 session.Pump(i, result.Outputs);
@@ -73,7 +75,7 @@ internal sealed class GenerationSession : IAsyncDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw OpenAIErrors.Unavailable($"The engine failed: {e.Message}", "engine_failed");
+            throw Failure(e);
         }
     }
 
@@ -90,12 +92,32 @@ internal sealed class GenerationSession : IAsyncDisposable
         _lease.Dispose();
     }
 
-    private static OpenAIException ToHttpError(AddRequestResult refused) => refused.Error switch
+    /// <summary>The error for a request that failed after it was admitted: shutdown abort, or the engine loop failing
+    /// (which also turns <c>/health</c> to 503).</summary>
+    public OpenAIException Failure(Exception e)
     {
-        AddRequestError.TooLong => OpenAIErrors.BadRequest(refused.ErrorMessage ?? "The request does not fit the model.", "max_tokens", "context_length_exceeded"),
-        AddRequestError.TooManyRequests => OpenAIErrors.QueueFull(retryAfterSeconds: 1),
-        _ => OpenAIErrors.Unavailable(refused.ErrorMessage ?? "The engine is not running.", "engine_stopped"),
-    };
+        if (ServerAbort.IsCancellationRequested)
+        {
+            return OpenAIErrors.Unavailable("The server is shutting down; the request was aborted.", "server_shutdown");
+        }
+
+        _health.ReportStopped();
+        return OpenAIErrors.Unavailable($"The engine failed: {e.Message}", "engine_failed");
+    }
+
+    private OpenAIException ToHttpError(AddRequestResult refused)
+    {
+        switch (refused.Error)
+        {
+            case AddRequestError.TooLong:
+                return OpenAIErrors.BadRequest(refused.ErrorMessage ?? "The request does not fit the model.", "max_tokens", "context_length_exceeded");
+            case AddRequestError.TooManyRequests:
+                return OpenAIErrors.QueueFull(retryAfterSeconds: 1);
+            default:
+                _health.ReportStopped();
+                return OpenAIErrors.Unavailable(refused.ErrorMessage ?? "The engine is not running.", "engine_stopped");
+        }
+    }
 
     private void Pump(int index, IAsyncEnumerable<RequestOutput> outputs)
     {
