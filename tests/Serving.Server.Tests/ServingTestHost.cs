@@ -3,7 +3,11 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpenAI;
+using Serving.Engine.Execution;
 using Serving.Server.Hosting;
+using System.ClientModel;
 
 namespace Serving.Server.Tests;
 
@@ -23,7 +27,10 @@ internal sealed class ServingTestHost : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<ServingTestHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    public IServiceProvider Services => App.Services;
+
+    /// <summary>Starts the app; <paramref name="configureServices"/> registrations win over the defaults.</summary>
+    public static async Task<ServingTestHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
     {
         var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
@@ -39,11 +46,24 @@ internal sealed class ServingTestHost : IAsyncDisposable
             all[key] = value;
         }
 
-        var app = ServingApp.Build(all);
+        var app = ServingApp.Build(all, configureServices);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         return new ServingTestHost(app, new Uri(address));
     }
+
+    /// <summary>Starts the app with its model runner wrapped in a <see cref="GatedModelRunner"/> the test controls.</summary>
+    public static async Task<(ServingTestHost Host, GatedModelRunner Runner)> StartGatedAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        GatedModelRunner? gated = null;
+        var host = await StartAsync(settings, services => services.AddSingleton<IModelRunner>(sp =>
+            gated = new GatedModelRunner(ServerServiceCollectionExtensions.CreateModelRunner(
+                sp.GetRequiredService<ServedModel>(), sp.GetRequiredService<IOptions<ModelOptions>>().Value))));
+        return (host, gated!);
+    }
+
+    public OpenAIClient CreateOpenAIClient(string apiKey = "unused") =>
+        new(new ApiKeyCredential(apiKey), new OpenAIClientOptions { Endpoint = new Uri(BaseAddress, "/v1") });
 
     public async ValueTask DisposeAsync()
     {

@@ -63,7 +63,8 @@ public static class ServerServiceCollectionExtensions
         return services;
     }
 
-    private static ModelRunner CreateModelRunner(ServedModel model, ModelOptions options)
+    /// <summary>The CPU runner for <paramref name="model"/> with a KV cache of <c>Engine:KVCacheMB</c>.</summary>
+    internal static ModelRunner CreateModelRunner(ServedModel model, ModelOptions options)
     {
         var numBlocks = model.NumBlocksFor((long)options.KVCacheMB << 20, options.BlockSize, options.KVCacheDataType);
         if (numBlocks < 1)

@@ -10,11 +10,13 @@ internal static class ServingApp
 {
     /// <param name="settings">Highest-precedence configuration (command-line flags, test overrides) over appsettings.json and
     /// <c>SERVING_</c>-prefixed environment variables.</param>
-    public static WebApplication Build(IReadOnlyDictionary<string, string?> settings)
+    /// <param name="configureServices">Registrations that win over the defaults (tests swap the clock or wrap the runner).</param>
+    public static WebApplication Build(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddEnvironmentVariables("SERVING_");
         builder.Configuration.AddInMemoryCollection(settings);
+        configureServices?.Invoke(builder.Services);
         builder.Services.AddServingServer(builder.Configuration);
 
         var app = builder.Build();
