@@ -103,6 +103,7 @@ internal sealed partial class EngineCore : IDisposable
         Sample(output, logits);
         _scheduler.UpdateFromOutput(output, _sampledTokenIds, _finished);
         Publish(output);
+        _scheduler.AssertInvariants();
         PublishStats(output.NumScheduledTokens);
         Metrics.RecordStep(output.NumScheduledTokens, output.PreemptedRequestIds.Count, _scheduler.KVCacheManager.NumPrefixQueryTokens - _numPrefixQueryTokens, _scheduler.KVCacheManager.NumPrefixHitTokens - _numPrefixHitTokens);
         _numPrefixQueryTokens = _scheduler.KVCacheManager.NumPrefixQueryTokens;

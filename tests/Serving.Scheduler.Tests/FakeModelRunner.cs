@@ -21,6 +21,9 @@ internal sealed class FakeModelRunner(int vocabSize = 97, int blockSize = 4, int
 
     public List<(int Source, int Destination)> Copies { get; } = [];
 
+    /// <summary>When set, each Forward first takes one permit, so a threaded test decides how far the engine gets.</summary>
+    public SemaphoreSlim? Gate { get; init; }
+
     /// <summary>Set to make the next Forward throw (engine-failure tests).</summary>
     public Exception? FailNextForward { get; set; }
 
@@ -57,6 +60,7 @@ internal sealed class FakeModelRunner(int vocabSize = 97, int blockSize = 4, int
 
     public void Forward(ForwardBatch batch, Span<float> logits)
     {
+        Check(Gate?.Wait(TimeSpan.FromSeconds(10)) ?? true, "gate not opened within 10 s (test hang guard)");
         Batches.Add(batch);
         if (FailNextForward is { } failure)
         {

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Time.Testing;
+using Serving.Engine.Execution;
 using Serving.Sampling;
 using Serving.Scheduler.Requests;
 
@@ -11,21 +12,29 @@ internal sealed class TestEngine : IDisposable
 {
     private readonly Dictionary<string, ChannelReader<RequestOutput>> _outputs = [];
 
+    private readonly IModelRunner _runner;
+
     public TestEngine(int blockSize = 4, int numBlocks = 64, int maxNumBatchedTokens = 2048, int maxNumSeqs = 256, bool enablePrefixCaching = true, int[]? eosTokenIds = null, int vocabSize = 97)
+        : this(new FakeModelRunner(vocabSize, blockSize, numBlocks), TestScheduler.Options(maxNumBatchedTokens, maxNumSeqs, enablePrefixCaching), eosTokenIds ?? [])
     {
-        Runner = new FakeModelRunner(vocabSize, blockSize, numBlocks);
-        Core = new EngineCore(Runner, eosTokenIds ?? [], TestScheduler.Options(maxNumBatchedTokens, maxNumSeqs, enablePrefixCaching), Time);
+    }
+
+    /// <summary>An engine over any runner (the real model in model tests); the engine owns and disposes it.</summary>
+    public TestEngine(IModelRunner runner, SchedulerOptions options, int[] eosTokenIds)
+    {
+        _runner = runner;
+        Core = new EngineCore(runner, eosTokenIds, options, Time);
     }
 
     public FakeTimeProvider Time { get; } = new();
 
-    public FakeModelRunner Runner { get; }
+    public FakeModelRunner Runner => (FakeModelRunner)_runner;
 
     public EngineCore Core { get; }
 
     public Request Add(string requestId, IReadOnlyList<int> prompt, SamplingParams parameters)
     {
-        var request = new Request(requestId, prompt, new SequenceSamplingState(parameters, prompt.ToArray(), Runner.VocabSize), Time.GetTimestamp());
+        var request = new Request(requestId, prompt, new SequenceSamplingState(parameters, prompt.ToArray(), _runner.VocabSize), Time.GetTimestamp());
         var channel = Channel.CreateUnbounded<RequestOutput>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         _outputs.Add(requestId, channel.Reader);
         Assert.True(Core.Post(new AddRequestCommand(request, channel.Writer)));
@@ -68,5 +77,12 @@ internal sealed class TestEngine : IDisposable
 
     public bool IsCompleted(string requestId) => _outputs[requestId].Completion.IsCompleted;
 
-    public void Dispose() => Core.Dispose();
+    /// <summary>The greedy-or-sampled token stream of each request, after running until idle.</summary>
+    public List<int> Tokens(string requestId) => [.. Drain(requestId).SelectMany(u => u.NewTokenIds)];
+
+    public void Dispose()
+    {
+        Core.Dispose();
+        _runner.Dispose();
+    }
 }

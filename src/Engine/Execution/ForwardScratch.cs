@@ -42,6 +42,9 @@ internal sealed class ForwardScratch(ModelConfig config)
     /// <summary>[numTokens] index of each row's sequence.</summary>
     public int[] RowSequence { get; private set; } = [];
 
+    /// <summary>[numTokens] first row of each attention tile.</summary>
+    public int[] TileStarts { get; private set; } = [];
+
     /// <summary>[numLogitsRows, EmbeddingLength] final-normed hidden states of the rows whose logits are wanted.</summary>
     public float[] LogitsInput { get; private set; } = [];
 
@@ -61,6 +64,7 @@ internal sealed class ForwardScratch(ModelConfig config)
             RopeCos = new float[numTokens * config.RopeDimensionCount / 2];
             RopeSin = new float[numTokens * config.RopeDimensionCount / 2];
             RowSequence = new int[numTokens];
+            TileStarts = new int[numTokens];
         }
 
         if (numLogitsRows > _numLogitsRows)

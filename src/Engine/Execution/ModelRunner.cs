@@ -143,7 +143,7 @@ public sealed class ModelRunner : IModelRunner
         }
 
         // NOTE: every row's K/V is in the cache before any row attends, so a prefill chunk sees its own earlier rows.
-        PagedAttention.Run(_cache, layer, batch, s.RowSequence, s.Query, s.Attention, Config.NumHeads, _pool);
+        PagedAttention.Run(_cache, layer, batch, s.RowSequence, s.Query, s.Attention, Config.NumHeads, s.TileStarts, _pool);
         Multiply(w.Output, s.Attention.AsSpan(0, n * qDim), n, s.Normed.AsSpan(0, n * dim));
         TensorPrimitives.Add(s.Hidden.AsSpan(0, n * dim), s.Normed.AsSpan(0, n * dim), s.Hidden.AsSpan(0, n * dim));
     }

@@ -3,81 +3,150 @@ using Serving.Engine.Execution;
 
 namespace Serving.Engine.Kernels;
 
-/// <summary>Causal attention of query rows against a paged K/V cache:
-/// <c>destination = Σ_j softmax_j(scale · q·K[j]) V[j]</c> over a sequence's first <c>contextLength</c> cache entries,
-/// found through its block table.</summary>
+/// <summary>Causal attention of query rows against a paged K/V cache: for each row and head,
+/// <c>destination = Σ_j softmax_j(scale · q·K[j]) V[j]</c> over the row's sequence's first <c>position + 1</c> cache entries,
+/// found through the sequence's block table.</summary>
+/// <remarks>
+/// Work is split into tiles: up to <c>TileRows</c> consecutive rows of one sequence × the query heads that share one KV
+/// head (grouped-query attention). A tile reads (and, for F16, converts) each K/V block once for all its rows and heads.
+/// Softmax is online, block by block (running max, rescaled sum and accumulator), so no buffer of context-length scores is
+/// needed and large scores never overflow. Each (row, head) goes through exactly the same operations in the same order
+/// whatever tile or batch it is in, so results are batch invariant.
+/// </remarks>
 internal static unsafe class PagedAttention
 {
-    /// <summary>All rows and heads of one layer, in parallel over (row, head) pairs. <c>query</c> is
-    /// [numTokens, numHeads * headDim], already roped; <c>rowSequence</c> [numTokens] maps each row to its sequence in the
-    /// batch; <c>output</c> is [numTokens, numHeads * headDim].</summary>
-    public static void Run(KVCacheStorage cache, int layer, ForwardBatch batch, int[] rowSequence, float[] query, float[] output, int numHeads, WorkerPool pool)
+    /// <summary>Bound on the accumulators of one tile (rows × grouped heads × head dim), which live on the stack.</summary>
+    private const int MaxTileAccumulators = 4096;
+    private const int MaxTileRows = 16;
+
+    /// <summary>All rows and heads of one layer, in parallel over tiles. <c>query</c> and <c>output</c> are
+    /// [numTokens, numHeads * headDim] (query already roped); <c>rowSequence</c> [numTokens] maps each row to its sequence;
+    /// <c>tileStarts</c> is scratch of at least numTokens entries.</summary>
+    public static void Run(KVCacheStorage cache, int layer, ForwardBatch batch, int[] rowSequence, float[] query, float[] output, int numHeads, int[] tileStarts, WorkerPool pool)
     {
+        var group = numHeads / cache.NumKVHeads;
+        var tileRows = Math.Clamp(MaxTileAccumulators / (group * cache.HeadDim), 1, MaxTileRows);
+        var numTiles = 0;
+        for (var s = 0; s < batch.NumSeqs; s++)
+        {
+            for (var r = batch.QueryStarts[s]; r < batch.QueryStarts[s + 1]; r += tileRows)
+            {
+                tileStarts[numTiles++] = r;
+            }
+        }
+
         var body = new Body
         {
             Cache = cache,
             Layer = layer,
             Batch = batch,
             RowSequence = rowSequence,
+            TileStarts = tileStarts,
+            NumTiles = numTiles,
+            TileRows = tileRows,
             Query = query,
             Output = output,
             NumHeads = numHeads,
-            HeadsPerKVHead = numHeads / cache.NumKVHeads,
+            Group = group,
             Scale = 1.0f / MathF.Sqrt(cache.HeadDim),
         };
-        pool.For(batch.NumTokens * numHeads, ref body);
+        pool.For(numTiles * cache.NumKVHeads, ref body);
     }
 
-    /// <summary>One query head of one row.</summary>
-    /// <remarks>
-    /// Softmax is computed online, one block at a time (running max, rescaled sum and accumulator), so no buffer of
-    /// <paramref name="contextLength"/> scores is needed; within a block the scores are exponentiated after subtracting the
-    /// running max, so large logits never overflow. The order of operations depends only on this row, never on the batch.
-    /// </remarks>
+    /// <summary>One query head of one row (the single-row, single-head case of a tile).</summary>
     public static void Row(KVCacheStorage cache, int layer, ReadOnlySpan<int> blockTable, int contextLength, ReadOnlySpan<float> query, int kvHead, float scale, Span<float> destination)
     {
-        int headDim = cache.HeadDim, blockSize = cache.BlockSize;
-        if (query.Length != headDim || destination.Length != headDim || contextLength <= 0 || (contextLength + blockSize - 1) / blockSize > blockTable.Length)
+        if (query.Length != cache.HeadDim || destination.Length != cache.HeadDim)
         {
-            throw new ArgumentException("query and destination must be one head, and the block table must cover the context");
+            throw new ArgumentException("query and destination must be one head");
         }
 
+        Tile(cache, layer, blockTable, [contextLength - 1], query, cache.HeadDim, 0, 1, kvHead, scale, destination);
+    }
+
+    /// <summary>Rows <c>positions.Length</c> × heads <c>firstHead .. firstHead + group - 1</c> (all sharing
+    /// <paramref name="kvHead"/>); <paramref name="query"/> and <paramref name="destination"/> hold the tile's rows with
+    /// stride <paramref name="rowStride"/>.</summary>
+    private static void Tile(KVCacheStorage cache, int layer, ReadOnlySpan<int> blockTable, ReadOnlySpan<int> positions,
+        ReadOnlySpan<float> query, int rowStride, int firstHead, int group, int kvHead, float scale, Span<float> destination)
+    {
+        int headDim = cache.HeadDim, blockSize = cache.BlockSize, states = positions.Length * group;
+        var contextLength = 0;
+        foreach (var p in positions)
+        {
+            contextLength = Math.Max(contextLength, p + 1);
+        }
+
+        if (contextLength <= 0 || (contextLength + blockSize - 1) / blockSize > blockTable.Length || states * headDim > MaxTileAccumulators)
+        {
+            throw new ArgumentException("the block table must cover the context and the tile must fit its accumulators");
+        }
+
+        Span<float> accumulators = stackalloc float[states * headDim];
+        Span<float> max = stackalloc float[states];
+        Span<float> sum = stackalloc float[states];
         Span<float> scores = stackalloc float[blockSize];
-        Span<float> staged = cache.DataType == KVCacheDataType.F16 ? stackalloc float[blockSize * headDim] : default;
-        destination.Clear();
-        var max = float.NegativeInfinity;
-        var sum = 0f;
+        var f16 = cache.DataType == KVCacheDataType.F16;
+        Span<float> stagedKeys = f16 ? stackalloc float[blockSize * headDim] : default;
+        Span<float> stagedValues = f16 ? stackalloc float[blockSize * headDim] : default;
+        accumulators.Clear();
+        max.Fill(float.NegativeInfinity);
+        sum.Clear();
         for (int b = 0, start = 0; start < contextLength; b++, start += blockSize)
         {
             var n = Math.Min(blockSize, contextLength - start);
-            var block = blockTable[b];
-            var s = scores[..n];
-            var keys = Load(cache, layer, isValue: false, block, kvHead, n * headDim, staged);
-            for (var j = 0; j < n; j++)
+            var keys = Load(cache, layer, isValue: false, blockTable[b], kvHead, n * headDim, stagedKeys);
+            var values = Load(cache, layer, isValue: true, blockTable[b], kvHead, n * headDim, stagedValues);
+            for (var r = 0; r < positions.Length; r++)
             {
-                s[j] = TensorPrimitives.Dot(query, keys.Slice(j * headDim, headDim)) * scale;
-            }
-
-            var blockMax = TensorPrimitives.Max(s);
-            if (blockMax > max)
-            {
-                var correction = MathF.Exp(max - blockMax);
-                sum *= correction;
-                TensorPrimitives.Multiply(destination, correction, destination);
-                max = blockMax;
-            }
-
-            TensorPrimitives.Subtract(s, max, s);
-            TensorPrimitives.Exp(s, s);
-            sum += TensorPrimitives.Sum(s);
-            var values = Load(cache, layer, isValue: true, block, kvHead, n * headDim, staged);
-            for (var j = 0; j < n; j++)
-            {
-                TensorPrimitives.MultiplyAdd(values.Slice(j * headDim, headDim), s[j], destination, destination);
+                var count = Math.Min(n, positions[r] + 1 - start);
+                for (var g = 0; count > 0 && g < group; g++)
+                {
+                    var state = (r * group) + g;
+                    var q = query.Slice((r * rowStride) + ((firstHead + g) * headDim), headDim);
+                    AttendBlock(q, keys, values, count, scale, ref max[state], ref sum[state], accumulators.Slice(state * headDim, headDim), scores);
+                }
             }
         }
 
-        TensorPrimitives.Multiply(destination, 1.0f / sum, destination);
+        for (var r = 0; r < positions.Length; r++)
+        {
+            for (var g = 0; g < group; g++)
+            {
+                var state = (r * group) + g;
+                var target = destination.Slice((r * rowStride) + ((firstHead + g) * headDim), headDim);
+                TensorPrimitives.Multiply(accumulators.Slice(state * headDim, headDim), 1.0f / sum[state], target);
+            }
+        }
+    }
+
+    /// <summary>Folds the first <paramref name="count"/> keys/values of one block into one (row, head)'s online-softmax state.</summary>
+    private static void AttendBlock(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, ReadOnlySpan<float> values, int count, float scale,
+        ref float max, ref float sum, Span<float> accumulator, Span<float> scores)
+    {
+        var headDim = q.Length;
+        var s = scores[..count];
+        for (var j = 0; j < count; j++)
+        {
+            s[j] = TensorPrimitives.Dot(q, keys.Slice(j * headDim, headDim)) * scale;
+        }
+
+        var blockMax = TensorPrimitives.Max(s);
+        if (blockMax > max)
+        {
+            var correction = MathF.Exp(max - blockMax);
+            sum *= correction;
+            TensorPrimitives.Multiply(accumulator, correction, accumulator);
+            max = blockMax;
+        }
+
+        TensorPrimitives.Subtract(s, max, s);
+        TensorPrimitives.Exp(s, s);
+        sum += TensorPrimitives.Sum(s);
+        for (var j = 0; j < count; j++)
+        {
+            TensorPrimitives.MultiplyAdd(values.Slice(j * headDim, headDim), s[j], accumulator, accumulator);
+        }
     }
 
     /// <summary>The first <paramref name="count"/> elements of one head's block as floats: in place for F32, converted into
@@ -106,22 +175,27 @@ internal static unsafe class PagedAttention
         public int Layer;
         public ForwardBatch Batch;
         public int[] RowSequence;
+        public int[] TileStarts;
+        public int NumTiles;
+        public int TileRows;
         public float[] Query;
         public float[] Output;
         public int NumHeads;
-        public int HeadsPerKVHead;
+        public int Group;
         public float Scale;
 
         public readonly void Invoke(int index)
         {
-            // NOTE: rows in reverse: later rows of a prefill chunk attend to more entries, and the pool hands indices out
-            // in order, so the longest items start first and the loop ends on short ones (less idle tail).
-            var row = Batch.NumTokens - 1 - (index / NumHeads);
-            var head = index % NumHeads;
-            var headDim = Cache.HeadDim;
-            var offset = ((row * NumHeads) + head) * headDim;
-            Row(Cache, Layer, Batch.BlockTables[RowSequence[row]], Batch.Positions[row] + 1, Query.AsSpan(offset, headDim),
-                head / HeadsPerKVHead, Scale, Output.AsSpan(offset, headDim));
+            // NOTE: tiles in reverse: later rows of a prefill chunk attend to more entries, and the pool hands indices out
+            // in order, so the longest tiles start first and the loop ends on short ones (less idle tail).
+            var tile = NumTiles - 1 - (index / Cache.NumKVHeads);
+            var kvHead = index % Cache.NumKVHeads;
+            var first = TileStarts[tile];
+            var seq = RowSequence[first];
+            var rows = Math.Min(TileRows, Batch.QueryStarts[seq + 1] - first);
+            var stride = NumHeads * Cache.HeadDim;
+            Tile(Cache, Layer, Batch.BlockTables[seq], Batch.Positions.AsSpan(first, rows), Query.AsSpan(first * stride, rows * stride),
+                stride, kvHead * Group, Group, kvHead, Scale, Output.AsSpan(first * stride, rows * stride));
         }
     }
 }

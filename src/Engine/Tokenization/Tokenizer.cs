@@ -121,7 +121,7 @@ public abstract class Tokenizer
 
         if (CleanSpaces)
         {
-            var cleaned = new ArrayBufferWriter<byte>(bytes.WrittenCount);
+            var cleaned = new ArrayBufferWriter<byte>(Math.Max(1, bytes.WrittenCount));
             var cleaner = new SpaceCleaner();
             cleaner.Push(bytes.WrittenSpan, cleaned);
             cleaner.Flush(cleaned);

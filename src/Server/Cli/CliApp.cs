@@ -8,6 +8,9 @@ internal static class CliApp
     {
         ["serve"] = ServeCommand.RunAsync,
         ["render-template"] = RenderTemplateCommand.RunAsync,
+        ["tokenize"] = TokenizeCommand.RunAsync,
+        ["generate"] = GenerateCommand.RunAsync,
+        ["bench"] = BenchCommand.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)
