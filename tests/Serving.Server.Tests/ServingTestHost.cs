@@ -1,3 +1,4 @@
+using System.ClientModel;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -6,8 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenAI;
 using Serving.Engine.Execution;
+using Serving.Engine.Tests;
 using Serving.Server.Hosting;
-using System.ClientModel;
 
 namespace Serving.Server.Tests;
 

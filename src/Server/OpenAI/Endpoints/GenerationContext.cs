@@ -32,6 +32,6 @@ internal sealed class GenerationContext(
         RequestId = requestId,
         PromptTokenIds = promptTokenIds,
         SamplingParams = parameters,
-        Detokenizer = new DetokenizerAdapter(Model.Tokenizer.CreateDetokenizer(skipSpecialTokens, promptTokenIds)),
+        Detokenizer = TokenizerDetokenizer.Create(Model.Tokenizer, promptTokenIds, skipSpecialTokens),
     };
 }

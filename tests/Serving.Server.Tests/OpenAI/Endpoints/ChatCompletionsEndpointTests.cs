@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using OpenAI.Chat;
 using Serving.Engine.Gguf;
+using Serving.Engine.Tests;
 using Serving.Engine.Tokenization;
 
 namespace Serving.Server.Tests.OpenAI.Endpoints;
