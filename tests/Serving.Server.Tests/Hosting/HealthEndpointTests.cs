@@ -41,4 +41,23 @@ public class HealthEndpointTests
             Assert.Equal(HttpStatusCode.OK, finished.StatusCode);
         }
     }
+
+    [Fact]
+    public async Task Shutdown_DrainTimeoutExpires_RunningRequestAbortedWith503()
+    {
+        var (host, runner) = await ServingTestHost.StartGatedAsync(new Dictionary<string, string?> { ["Server:ShutdownTimeout"] = "00:00:00.2" });
+        await using (host)
+        {
+            runner.Close();
+            var running = host.Http.PostAsJsonAsync("/v1/completions", new { prompt = "Once upon a time", max_tokens = 4 });
+            await runner.Entered.WaitAsync(TimeSpan.FromSeconds(10));
+
+            host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+            using var aborted = await running;
+            runner.Open();
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, aborted.StatusCode);
+            Assert.Equal("server_shutdown", (await OpenAIErrorMiddlewareTests.ReadErrorAsync(aborted)).GetProperty("code").GetString());
+        }
+    }
 }

@@ -73,7 +73,7 @@ internal sealed class GenerationSession : IAsyncDisposable
         {
             return false;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || ServerAbort.IsCancellationRequested)
         {
             throw Failure(e);
         }
