@@ -43,13 +43,19 @@ public sealed class EngineClient : IEngineClient, IDisposable
         }
 
         var options = _core.Options;
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.N, 1);
+        if (request.N > options.MaxNumSeqs)
+        {
+            return AddRequestResult.Refused(AddRequestError.TooManyChoices, $"n must be at most {options.MaxNumSeqs} (max_num_seqs).");
+        }
+
         if (_core.NumUnfinished >= options.MaxNumSeqs + options.MaxWaitingRequests)
         {
             return AddRequestResult.Refused(AddRequestError.TooManyRequests, "Too many requests are waiting; retry later.");
         }
 
         var state = new SequenceSamplingState(request.SamplingParams, request.PromptTokenIds is int[] ids ? ids : [.. request.PromptTokenIds], VocabSize);
-        var engineRequest = new Request(request.RequestId, request.PromptTokenIds, state, _core.TimeProvider.GetTimestamp());
+        var engineRequest = new Request(request.RequestId, request.PromptTokenIds, state, _core.TimeProvider.GetTimestamp(), request.N);
         var channel = Channel.CreateUnbounded<RequestOutput>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         if (!_core.Post(new AddRequestCommand(engineRequest, channel.Writer)))
         {
@@ -58,13 +64,15 @@ public sealed class EngineClient : IEngineClient, IDisposable
 
         return new AddRequestResult
         {
-            Outputs = new RequestOutputStream(request.RequestId, channel.Reader, request.Detokenizer, request.SamplingParams.Stop, Abort),
+            Outputs = new RequestOutputStream(request.RequestId, request.N, channel.Reader, request.CreateDetokenizer, request.SamplingParams.Stop, AbortChoice),
         };
     }
 
     public void Abort(string requestId, FinishReason reason = FinishReason.Abort) => _core.Post(new AbortRequestCommand(requestId, reason));
 
     public SchedulerStats GetStats() => _core.Stats;
+
+    private void AbortChoice(string requestId, FinishReason reason, int? index) => _core.Post(new AbortRequestCommand(requestId, reason, index));
 
     /// <summary>Stops the loop (open streams end with an error) and waits for its thread.</summary>
     public void Dispose()

@@ -20,8 +20,9 @@ internal sealed partial class EngineCore : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Channel<EngineCommand> _inbox = Channel.CreateUnbounded<EngineCommand>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Dictionary<string, ChannelWriter<RequestOutput>> _outputs = [];
+    private readonly Dictionary<string, RequestGroup> _groups = [];
     private readonly List<Request> _finished = [];
+    private readonly List<(Request Parent, Request Child, SampledToken Token)> _forks = [];
     private float[] _logits = [];              // [numLogitsRows, VocabSize], grown on demand
     private int[] _sampledTokenIds = [];       // [numScheduledSeqs]
     private SampledToken[] _sampledTokens = [];
@@ -101,6 +102,7 @@ internal sealed partial class EngineCore : IDisposable
         var logits = GetLogitsBuffer(batch.LogitsRows.Length);
         _runner.Forward(batch, logits);
         Sample(output, logits);
+        ForkChoices();
         _scheduler.UpdateFromOutput(output, _sampledTokenIds, _finished);
         Publish(output);
         _scheduler.AssertInvariants();
@@ -157,12 +159,12 @@ internal sealed partial class EngineCore : IDisposable
     {
         _inbox.Writer.TryComplete();
         DrainInbox();
-        foreach (var outputs in _outputs.Values)
+        foreach (var group in _groups.Values)
         {
-            outputs.TryComplete(error ?? new OperationCanceledException("The engine stopped."));
+            group.Writer.TryComplete(error ?? new OperationCanceledException("The engine stopped."));
         }
 
-        _outputs.Clear();
+        _groups.Clear();
     }
 
     private void DrainInbox()
@@ -171,7 +173,7 @@ internal sealed partial class EngineCore : IDisposable
         {
             switch (command)
             {
-                case AddRequestCommand add when _outputs.TryAdd(add.Request.RequestId, add.Outputs):
+                case AddRequestCommand add when _groups.TryAdd(add.Request.GroupId, new RequestGroup(add.Request, add.Outputs)):
                     _scheduler.AddRequest(add.Request);
                     Log.RequestAdded(_logger, add.Request.RequestId, add.Request.NumPromptTokens);
                     break;
@@ -179,10 +181,22 @@ internal sealed partial class EngineCore : IDisposable
                     Interlocked.Decrement(ref _numUnfinished);
                     duplicate.Outputs.TryComplete(new InvalidOperationException($"Request id '{duplicate.Request.RequestId}' is already in use."));
                     break;
-                case AbortRequestCommand abort when _scheduler.FinishRequest(abort.RequestId, abort.Reason) is { } request:
-                    Log.RequestAborted(_logger, request.RequestId, abort.Reason);
-                    PublishFinal(request, null, null, 0, null);
+                case AbortRequestCommand abort when _groups.TryGetValue(abort.RequestId, out var group):
+                    Abort(group, abort);
                     break;
+            }
+        }
+    }
+
+    /// <summary>Finishes the group's unfinished choices (or only choice <see cref="AbortRequestCommand.Index"/>).</summary>
+    private void Abort(RequestGroup group, AbortRequestCommand abort)
+    {
+        foreach (var choice in group.Choices.ToArray())
+        {
+            if ((abort.Index is null || abort.Index == choice.Index) && _scheduler.FinishRequest(choice.RequestId, abort.Reason) is { } request)
+            {
+                Log.RequestAborted(_logger, request.RequestId, abort.Reason);
+                PublishFinal(request, null, null, 0, null);
             }
         }
     }
@@ -221,7 +235,7 @@ internal sealed partial class EngineCore : IDisposable
         }
 
         var vocabSize = _runner.VocabSize;
-        var row = 0;
+        var numRows = 0;
         for (var i = 0; i < scheduled.Count; i++)
         {
             if (!scheduled[i].SamplesToken)
@@ -230,47 +244,88 @@ internal sealed partial class EngineCore : IDisposable
             }
 
             var request = scheduled[i].Request;
-            var sampled = _sampler.Sample(logits.Slice(row++ * vocabSize, vocabSize), request.SamplingParams, request.SamplingState);
+            var row = logits.Slice(numRows++ * vocabSize, vocabSize);
+            var sampled = _sampler.Sample(row, request.SamplingParams, request.SamplingState);
             _sampledTokens[i] = sampled;
             _sampledTokenIds[i] = sampled.TokenId;
+            SampleForks(request, row);
         }
     }
 
-    /// <summary>Sends each sampled token to its request's stream, closing the streams of requests that finished.</summary>
+    /// <summary>When a request with n &gt; 1 choices finishes its prompt, draws the first token of each other choice from the
+    /// same logits row; choice i samples with seed + i, so each choice is reproducible alone.</summary>
+    private void SampleForks(Request parent, ReadOnlySpan<float> row)
+    {
+        for (var index = 1; index <= parent.NumChoicesToFork; index++)
+        {
+            var parameters = parent.SamplingParams with { Seed = parent.SamplingState.Seed + index };
+            var state = new SequenceSamplingState(parameters, parent.AllTokenIdsSpan, _runner.VocabSize);
+            var child = Request.ForkChoice(parent, index, state);
+            _forks.Add((parent, child, _sampler.Sample(row, parameters, state)));
+        }
+
+        parent.NumChoicesToFork = 0;
+    }
+
+    /// <summary>Adds the choices sampled this step to the running batch, sharing their parent's blocks, and appends their
+    /// first tokens; done before the parent's own update, which may finish it and release its blocks.</summary>
+    private void ForkChoices()
+    {
+        foreach (var (parent, child, token) in _forks)
+        {
+            // This step computed the parent's whole prompt (it sampled), and nothing is appended yet.
+            _scheduler.Fork(parent, child, parent.NumTokens);
+            var group = _groups[parent.GroupId];
+            group.Choices.Add(child);
+            group.NumUnfinished++;
+            _scheduler.AppendToken(child, token.TokenId, _finished);
+        }
+    }
+
+    /// <summary>Sends each sampled token (forked choices' first tokens included) to its stream, closing the streams of
+    /// groups whose last choice finished.</summary>
     private void Publish(SchedulerOutput output)
     {
         var now = _timeProvider.GetTimestamp();
         var scheduled = output.ScheduledSequences;
         for (var i = 0; i < scheduled.Count; i++)
         {
-            if (!scheduled[i].SamplesToken)
+            if (scheduled[i].SamplesToken)
             {
-                continue;
-            }
-
-            var request = scheduled[i].Request;
-            var isFirst = request.NumOutputTokens == 1;
-            TimeSpan? interTokenTime = isFirst ? null : _timeProvider.GetElapsedTime(request.LastTokenTimestamp, now);
-            TimeSpan? timeToFirstToken = isFirst ? _timeProvider.GetElapsedTime(request.ArrivalTimestamp, now) : null;
-            request.LastTokenTimestamp = now;
-            if (isFirst)
-            {
-                request.FirstTokenTimestamp = now;
-            }
-
-            Metrics.RecordToken(request, interTokenTime, timeToFirstToken);
-            var logprobs = request.SamplingParams.Logprobs is null ? null : new[] { _sampledTokens[i] };
-            if (request.IsFinished)
-            {
-                PublishFinal(request, interTokenTime, logprobs, _sampledTokenIds[i], now);
-            }
-            else if (_outputs.TryGetValue(request.RequestId, out var writer))
-            {
-                writer.TryWrite(CreateOutput(request, [_sampledTokenIds[i]], logprobs, interTokenTime, null));
+                PublishToken(scheduled[i].Request, _sampledTokens[i], now);
             }
         }
 
+        foreach (var (_, child, token) in _forks)
+        {
+            PublishToken(child, token, now);
+        }
+
+        _forks.Clear();
         _finished.Clear();
+    }
+
+    private void PublishToken(Request request, SampledToken token, long now)
+    {
+        var isFirst = request.NumOutputTokens == 1;
+        TimeSpan? interTokenTime = isFirst ? null : _timeProvider.GetElapsedTime(request.LastTokenTimestamp, now);
+        TimeSpan? timeToFirstToken = isFirst ? _timeProvider.GetElapsedTime(request.ArrivalTimestamp, now) : null;
+        request.LastTokenTimestamp = now;
+        if (isFirst)
+        {
+            request.FirstTokenTimestamp = now;
+        }
+
+        Metrics.RecordToken(request, interTokenTime, timeToFirstToken);
+        var logprobs = request.SamplingParams.Logprobs is null ? null : new[] { token };
+        if (request.IsFinished)
+        {
+            PublishFinal(request, interTokenTime, logprobs, token.TokenId, now);
+        }
+        else if (_groups.TryGetValue(request.GroupId, out var group))
+        {
+            group.Writer.TryWrite(CreateOutput(request, [token.TokenId], logprobs, interTokenTime, null));
+        }
     }
 
     /// <summary>Sends a finished request's last update (with its token when <paramref name="now"/> is set) and closes its stream.</summary>
@@ -284,12 +339,16 @@ internal sealed partial class EngineCore : IDisposable
             _timeProvider.GetElapsedTime(request.ArrivalTimestamp, end),
             request.NumPreemptions);
         Metrics.RecordFinished(request, reason, timings);
-        Interlocked.Decrement(ref _numUnfinished);
         Log.RequestFinished(_logger, request.RequestId, reason, request.NumOutputTokens);
-        if (_outputs.Remove(request.RequestId, out var writer))
+        if (_groups.TryGetValue(request.GroupId, out var group))
         {
-            writer.TryWrite(CreateOutput(request, now is null ? [] : [tokenId], logprobs, interTokenTime, timings) with { FinishReason = reason });
-            writer.TryComplete();
+            group.Writer.TryWrite(CreateOutput(request, now is null ? [] : [tokenId], logprobs, interTokenTime, timings) with { FinishReason = reason });
+            if (--group.NumUnfinished == 0)
+            {
+                _groups.Remove(request.GroupId);
+                group.Writer.TryComplete();
+                Interlocked.Decrement(ref _numUnfinished);
+            }
         }
     }
 
@@ -297,7 +356,8 @@ internal sealed partial class EngineCore : IDisposable
 
     private static RequestOutput CreateOutput(Request request, int[] tokenIds, SampledToken[]? logprobs, TimeSpan? interTokenTime, RequestTimings? timings) => new()
     {
-        RequestId = request.RequestId,
+        RequestId = request.GroupId,
+        Index = request.Index,
         NewTokenIds = tokenIds,
         Logprobs = logprobs,
         NumPromptTokens = request.NumPromptTokens,

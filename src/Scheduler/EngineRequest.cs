@@ -13,7 +13,11 @@ public sealed record EngineRequest
 
     public required SamplingParams SamplingParams { get; init; }
 
+    /// <summary>Choices to generate (OpenAI <c>n</c>), 1 .. max_num_seqs. They share the prompt's KV blocks; choice i samples
+    /// with seed + i, so each is reproducible alone.</summary>
+    public int N { get; init; } = 1;
+
     /// <summary>When set, outputs carry <see cref="RequestOutput.Text"/> and <see cref="SamplingParams.Stop"/> strings are
-    /// honoured; detokenizing runs on the consumer's side, never on the engine thread. One instance per request.</summary>
-    public IIncrementalDetokenizer? Detokenizer { get; init; }
+    /// honoured; detokenizing runs on the consumer's side, never on the engine thread. Called once per choice.</summary>
+    public Func<IIncrementalDetokenizer>? CreateDetokenizer { get; init; }
 }

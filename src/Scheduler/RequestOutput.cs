@@ -2,11 +2,14 @@ using Serving.Sampling;
 
 namespace Serving.Scheduler;
 
-/// <summary>One update of a request's output stream: at most one new token per engine step, and a finish reason on the
-/// last update.</summary>
+/// <summary>One update of a request's output stream for one of its choices: at most one new token per engine step, and a
+/// finish reason on that choice's last update.</summary>
 public sealed record RequestOutput
 {
     public required string RequestId { get; init; }
+
+    /// <summary>Choice index (0 .. n-1) this update belongs to.</summary>
+    public int Index { get; init; }
 
     /// <summary>Tokens generated since the previous update (empty on a final update that carries no token, e.g. abort).</summary>
     public required IReadOnlyList<int> NewTokenIds { get; init; }

@@ -4,14 +4,16 @@ using Serving.Sampling;
 namespace Serving.Scheduler;
 
 /// <summary>A request's output stream as its consumer sees it: reads the engine's per-request channel and, on the
-/// consumer's thread, detokenizes and matches stop strings (STYLE E5: the engine thread never touches text). A stop-string
-/// match or an early end of the enumeration aborts the request in the engine.</summary>
+/// consumer's thread, detokenizes and matches stop strings per choice (STYLE E5: the engine thread never touches text).
+/// A stop-string match aborts that choice with <see cref="FinishReason.Stop"/>; an early end of the enumeration aborts
+/// the whole request.</summary>
 internal sealed class RequestOutputStream(
     string requestId,
+    int numChoices,
     ChannelReader<RequestOutput> reader,
-    IIncrementalDetokenizer? detokenizer,
+    Func<IIncrementalDetokenizer>? createDetokenizer,
     IReadOnlyList<string> stops,
-    Action<string, FinishReason> abort) : IAsyncEnumerable<RequestOutput>
+    Action<string, FinishReason, int?> abort) : IAsyncEnumerable<RequestOutput>
 {
     private int _enumerated;
 
@@ -22,22 +24,38 @@ internal sealed class RequestOutputStream(
             throw new InvalidOperationException("A request's output stream can be enumerated once.");
         }
 
-        var matcher = detokenizer is not null && stops.Count > 0 ? new StopStringMatcher(stops) : null;
-        var finished = false;
+        var choices = new ChoiceText?[numChoices];
+        var finished = new bool[numChoices];
+        var numFinished = 0;
         try
         {
             await foreach (var output in reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                var result = detokenizer is null ? output : WithText(output, detokenizer, matcher);
-                finished = result.FinishReason is not null;
-                if (finished && output.FinishReason is null)
+                if (finished[output.Index])
                 {
-                    // NOTE: a stop string ended it here; the engine still holds the request until the abort lands.
-                    abort(requestId, FinishReason.Stop);
+                    // NOTE: updates the engine made before it saw this choice's stop-string abort.
+                    continue;
+                }
+
+                var result = output;
+                if (createDetokenizer is not null)
+                {
+                    var text = choices[output.Index] ??= new ChoiceText(createDetokenizer(), stops);
+                    result = text.Apply(output);
+                }
+
+                if (result.FinishReason is not null)
+                {
+                    finished[output.Index] = true;
+                    numFinished++;
+                    if (output.FinishReason is null)
+                    {
+                        abort(requestId, FinishReason.Stop, output.Index);
+                    }
                 }
 
                 yield return result;
-                if (finished)
+                if (numFinished == numChoices)
                 {
                     yield break;
                 }
@@ -45,37 +63,43 @@ internal sealed class RequestOutputStream(
         }
         finally
         {
-            if (!finished)
+            if (numFinished < numChoices)
             {
-                abort(requestId, FinishReason.Abort);
+                abort(requestId, FinishReason.Abort, null);
             }
         }
     }
 
-    private static RequestOutput WithText(RequestOutput output, IIncrementalDetokenizer detokenizer, StopStringMatcher? matcher)
+    /// <summary>One choice's detokenizer and stop-string matcher.</summary>
+    private sealed class ChoiceText(IIncrementalDetokenizer detokenizer, IReadOnlyList<string> stops)
     {
-        var text = string.Empty;
-        foreach (var tokenId in output.NewTokenIds)
-        {
-            text += detokenizer.Decode(tokenId);
-        }
+        private readonly StopStringMatcher? _matcher = stops.Count > 0 ? new StopStringMatcher(stops) : null;
 
-        if (output.FinishReason is not null)
+        public RequestOutput Apply(RequestOutput output)
         {
-            text += detokenizer.Flush();
-        }
+            var text = string.Empty;
+            foreach (var tokenId in output.NewTokenIds)
+            {
+                text += detokenizer.Decode(tokenId);
+            }
 
-        if (matcher is null)
-        {
-            return output with { Text = text };
-        }
+            if (output.FinishReason is not null)
+            {
+                text += detokenizer.Flush();
+            }
 
-        var match = matcher.Push(text);
-        if (match.IsStopped)
-        {
-            return output with { Text = match.Text, FinishReason = FinishReason.Stop, StopString = match.StopString };
-        }
+            if (_matcher is null)
+            {
+                return output with { Text = text };
+            }
 
-        return output with { Text = output.FinishReason is null ? match.Text : match.Text + matcher.Flush() };
+            var match = _matcher.Push(text);
+            if (match.IsStopped)
+            {
+                return output with { Text = match.Text, FinishReason = FinishReason.Stop, StopString = match.StopString };
+            }
+
+            return output with { Text = output.FinishReason is null ? match.Text : match.Text + _matcher.Flush() };
+        }
     }
 }

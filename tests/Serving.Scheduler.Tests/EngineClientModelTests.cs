@@ -53,7 +53,7 @@ public class EngineClientModelTests
         RequestId = "text",
         PromptTokenIds = prompt,
         SamplingParams = parameters,
-        Detokenizer = TokenizerDetokenizer.Create(tokenizer, prompt),
+        CreateDetokenizer = TokenizerDetokenizer.Factory(tokenizer, prompt),
     };
 
     private static async Task<List<RequestOutput>> ReadAllAsync(AddRequestResult result)

@@ -71,7 +71,7 @@ public class EngineClientTests
         var text = string.Concat(FakeModelRunner.Generate(prompt, 20, 97).Select(LetterDetokenizer.TextOf));
         var stop = text.Substring(6, 2);
 
-        var request = Request("s", prompt, maxTokens: 20) with { SamplingParams = TestRequests.Greedy(20) with { Stop = [stop] }, Detokenizer = new LetterDetokenizer() };
+        var request = Request("s", prompt, maxTokens: 20) with { SamplingParams = TestRequests.Greedy(20) with { Stop = [stop] }, CreateDetokenizer = () => new LetterDetokenizer() };
         var updates = await ReadAllAsync(client.AddRequest(request).Outputs!).WaitAsync(HangGuard);
 
         Assert.Equal(text[..text.IndexOf(stop, StringComparison.Ordinal)], string.Concat(updates.Select(u => u.Text)));

@@ -142,6 +142,15 @@ internal sealed class KVCacheManager
         return newBlocks;
     }
 
+    /// <summary>Gives <paramref name="child"/> the same blocks as <paramref name="parent"/> (one more reference each).
+    /// Full blocks stay shared read-only; the partial last block is copied by whichever of them writes it while shared.</summary>
+    public void Fork(Request parent, Request child)
+    {
+        var table = new List<KVCacheBlock>(GetBlockTable(parent.RequestId));
+        Pool.Touch(table);
+        _blockTables.Add(child.RequestId, table);
+    }
+
     /// <summary>Registers the blocks of <paramref name="request"/> that are now full and computed in the prefix cache.
     /// Called after the step that computed them, so no request can hit a block whose K/V is not written yet.</summary>
     public void CacheFullBlocks(Request request)

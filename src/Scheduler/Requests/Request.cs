@@ -19,8 +19,11 @@ internal sealed class Request
 {
     private readonly List<int> _allTokenIds;
 
-    public Request(string requestId, IReadOnlyList<int> promptTokenIds, SequenceSamplingState samplingState, long arrivalTimestamp)
+    /// <summary>A new request; with <paramref name="numChoices"/> (OpenAI <c>n</c>) above 1, the other choices are forked
+    /// from this one once its prompt is computed, sharing its blocks.</summary>
+    public Request(string requestId, IReadOnlyList<int> promptTokenIds, SequenceSamplingState samplingState, long arrivalTimestamp, int numChoices = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(numChoices, 1);
         if (promptTokenIds.Count == 0)
         {
             throw new ArgumentException("A request needs at least one prompt token.", nameof(promptTokenIds));
@@ -32,7 +35,18 @@ internal sealed class Request
         _allTokenIds.AddRange(promptTokenIds);
         SamplingState = samplingState;
         ArrivalTimestamp = arrivalTimestamp;
+        GroupId = requestId;
+        NumChoicesToFork = numChoices - 1;
     }
+
+    /// <summary>The client's request id; choice <see cref="Index"/> of it. Equals <see cref="RequestId"/> for choice 0.</summary>
+    public string GroupId { get; private init; }
+
+    /// <summary>Choice index within the group (0 for the request as submitted).</summary>
+    public int Index { get; private init; }
+
+    /// <summary>Choices still to fork from this one when its prompt completes (0 once forked, and for n = 1).</summary>
+    public int NumChoicesToFork { get; set; }
 
     public string RequestId { get; }
 
@@ -80,6 +94,24 @@ internal sealed class Request
 
     /// <summary>When the latest token was sampled; 0 until the first one.</summary>
     public long LastTokenTimestamp { get; set; }
+
+    /// <summary>Choice <paramref name="index"/> of <paramref name="parent"/>'s group: the same prompt and timing, its own
+    /// sampling state; called when the parent's prompt is computed and before its first token is appended.</summary>
+    public static Request ForkChoice(Request parent, int index, SequenceSamplingState samplingState)
+    {
+        if (parent.NumOutputTokens != 0)
+        {
+            throw new InvalidOperationException($"{parent} must be forked before its first token is appended.");
+        }
+
+        return new Request($"{parent.GroupId}#{index}", parent._allTokenIds, samplingState, parent.ArrivalTimestamp)
+        {
+            GroupId = parent.GroupId,
+            Index = index,
+            NumCachedTokens = parent.NumCachedTokens,
+            FirstScheduledTimestamp = parent.FirstScheduledTimestamp,
+        };
+    }
 
     public void AppendOutputToken(int tokenId)
     {

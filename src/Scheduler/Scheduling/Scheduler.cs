@@ -121,19 +121,36 @@ internal sealed class Scheduler
                 continue;
             }
 
-            var tokenId = sampledTokenIds[i];
-            request.AppendOutputToken(tokenId);
-            if (StopConditions.Check(tokenId, request.SamplingParams, request.SamplingState, _eosTokenIds) is { } reason)
-            {
-                _requests.Remove(request.RequestId);
-                Finish(request, reason);
-                finished.Add(request);
-            }
+            AppendToken(request, sampledTokenIds[i], finished);
         }
 
         if (finished.Count > 0)
         {
             _running.RemoveAll(static r => r.IsFinished);
+        }
+    }
+
+    /// <summary>Adds choice <paramref name="child"/> of <paramref name="parent"/>, whose prompt this step computed: it shares
+    /// the parent's blocks and runs from the next step. Call before the step's update, while the parent's blocks are held.</summary>
+    public void Fork(Request parent, Request child, int numComputedTokens)
+    {
+        KVCacheManager.Fork(parent, child);
+        child.NumComputedTokens = numComputedTokens;
+        child.Status = RequestStatus.Running;
+        _requests.Add(child.RequestId, child);
+        _running.Add(child);
+    }
+
+    /// <summary>Appends a sampled token to a running sequence and finishes it on a stop condition (then it is added to
+    /// <paramref name="finished"/>, and removed from the running list by the caller's update).</summary>
+    public void AppendToken(Request request, int tokenId, List<Request> finished)
+    {
+        request.AppendOutputToken(tokenId);
+        if (StopConditions.Check(tokenId, request.SamplingParams, request.SamplingState, _eosTokenIds) is { } reason)
+        {
+            _requests.Remove(request.RequestId);
+            Finish(request, reason);
+            finished.Add(request);
         }
     }
 
@@ -195,7 +212,8 @@ internal sealed class Scheduler
     /// last; a long prompt gets a chunk now and the rest in later steps. Returns the budget left.</summary>
     private int ScheduleWaiting(int tokenBudget)
     {
-        while (_waiting.First is { } node && tokenBudget > 0 && _running.Count < _options.MaxNumSeqs)
+        // NOTE: a request with n choices takes n sequence slots; its forks join the running list when its prompt completes.
+        while (_waiting.First is { } node && tokenBudget > 0 && _running.Count + 1 + node.Value.NumChoicesToFork <= _options.MaxNumSeqs)
         {
             var request = node.Value;
             var hit = KVCacheManager.GetComputedBlocks(request);
@@ -238,6 +256,7 @@ internal sealed class Scheduler
     private void Finish(Request request, FinishReason reason)
     {
         KVCacheManager.Free(request);
+        request.NumChoicesToFork = 0;
         request.Status = RequestStatus.Finished;
         request.FinishReason = reason;
     }
