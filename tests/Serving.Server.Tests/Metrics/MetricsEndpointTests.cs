@@ -88,7 +88,7 @@ public partial class MetricsEndpointTests
     private static Regex ErrorSeries(string status) => new($"^serving_request_errors_total\\{{otel_scope_name=\"Serving.Server\",status=\"{status}\"\\}} [1-9]", RegexOptions.Multiline);
 
     /// <summary>Traffic that moves every series: a prefix-cache hit (same long prompt twice), preemption (4 choices that
-    /// together need twice the KV pool), a 401 and a 429 (n beyond the queue).</summary>
+    /// together need twice the KV pool), a 401 and a 429 (six prompts, one engine request each, where 4 + 1 fit).</summary>
     private static async Task<string> ScrapeAfterTrafficAsync()
     {
         await using var host = await ServingTestHost.StartAsync(new Dictionary<string, string?>
@@ -103,7 +103,8 @@ public partial class MetricsEndpointTests
         // 1 MiB of f32 cache holds 51 blocks = 816 tokens; 4 × (100 + 300) tokens cannot run together without preemption.
         await PostOkAsync(host, new { prompt, n = 4, max_tokens = 300, ignore_eos = true, temperature = 1, seed = 1 });
         await PostOkAsync(host, new { prompt, max_tokens = 2 });
-        using var refused = await host.Http.PostAsJsonAsync("/v1/completions", new { prompt = "Once", n = 6, max_tokens = 300 });
+        var sixPrompts = Enumerable.Range(0, 6).Select(i => $"Story {i}").ToArray();
+        using var refused = await host.Http.PostAsJsonAsync("/v1/completions", new { prompt = sixPrompts, max_tokens = 300, ignore_eos = true });
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         using var anonymous = new HttpClient { BaseAddress = host.BaseAddress };
         using var unauthorized = await anonymous.GetAsync(new Uri("/v1/models", UriKind.Relative));

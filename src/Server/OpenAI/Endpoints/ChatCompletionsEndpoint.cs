@@ -1,5 +1,4 @@
 using Serving.Sampling;
-using Serving.Scheduler;
 using Serving.Server.OpenAI.Contracts;
 using Serving.Server.OpenAI.Errors;
 using Serving.Server.Hosting;
@@ -25,13 +24,8 @@ internal static class ChatCompletionsEndpoint
             request, request.MaxCompletionTokens ?? request.MaxTokens, defaultMaxTokens: null, logprobs, promptIds.Length, model.ContextLength, model.Tokenizer.VocabSize);
 
         var id = GenerationContext.NewId("chatcmpl-");
-        var requests = new EngineRequest[n];
-        for (var i = 0; i < n; i++)
-        {
-            requests[i] = generation.ToEngineRequest($"{id}-{i}", promptIds, SamplingParamsMapper.ForChoice(parameters, i), request.SkipSpecialTokens ?? true);
-        }
-
-        await using var session = await GenerationSession.StartAsync(generation, requests, context.RequestAborted);
+        var engineRequest = generation.ToEngineRequest(id, promptIds, parameters, n, request.SkipSpecialTokens ?? true);
+        await using var session = await GenerationSession.StartAsync(generation, [engineRequest], n, context.RequestAborted);
         var created = generation.UnixNow;
         var queueTimeout = generation.Options.QueueTimeout;
         if (request.Stream == true)

@@ -32,26 +32,25 @@ internal static class CompletionsEndpoint
         }
 
         var id = GenerationContext.NewId("cmpl-");
-        var requests = new EngineRequest[prompts.Count * n];
+        var requests = new EngineRequest[prompts.Count];
         for (var p = 0; p < prompts.Count; p++)
         {
             var parameters = SamplingParamsMapper.Map(
                 request, request.MaxTokens, DefaultMaxTokens, request.Logprobs, prompts[p].Length, model.ContextLength, model.Tokenizer.VocabSize);
-            for (var i = 0; i < n; i++)
-            {
-                requests[(p * n) + i] = generation.ToEngineRequest($"{id}-{(p * n) + i}", prompts[p], SamplingParamsMapper.ForChoice(parameters, i), request.SkipSpecialTokens ?? true);
-            }
+            requests[p] = generation.ToEngineRequest($"{id}-{p}", prompts[p], parameters, n, request.SkipSpecialTokens ?? true);
         }
 
+        var numChoices = prompts.Count * n;
+
         var echoTexts = echo ? prompts.Select((ids, p) => request.Prompt!.Texts?[p] ?? model.Tokenizer.Decode(ids)).ToArray() : null;
-        await using var session = await GenerationSession.StartAsync(generation, requests, context.RequestAborted);
+        await using var session = await GenerationSession.StartAsync(generation, requests, n, context.RequestAborted);
         var created = generation.UnixNow;
         if (request.Stream == true)
         {
             await GenerationResponder.StreamAsync(
                 context,
                 session,
-                requests.Length,
+                numChoices,
                 generation.Options.QueueTimeout,
                 generation.TimeProvider,
                 sse => WriteEchoChunks(sse, id, created, model.Name, echoTexts, n),
@@ -62,7 +61,7 @@ internal static class CompletionsEndpoint
             return;
         }
 
-        var choices = await GenerationResponder.CollectAsync(context, session, requests.Length, generation.Options.QueueTimeout, generation.TimeProvider);
+        var choices = await GenerationResponder.CollectAsync(context, session, numChoices, generation.Options.QueueTimeout, generation.TimeProvider);
         if (choices is null)
         {
             return;

@@ -27,11 +27,14 @@ internal sealed class GenerationContext(
     /// <summary>OpenAI-style id: <paramref name="prefix"/> + 32 hex digits.</summary>
     public static string NewId(string prefix) => prefix + Guid.NewGuid().ToString("N");
 
-    public EngineRequest ToEngineRequest(string requestId, int[] promptTokenIds, Sampling.SamplingParams parameters, bool skipSpecialTokens) => new()
+    /// <summary>One prompt with <paramref name="n"/> choices; the engine forks them after the prompt and samples choice i
+    /// with seed + i.</summary>
+    public EngineRequest ToEngineRequest(string requestId, int[] promptTokenIds, Sampling.SamplingParams parameters, int n, bool skipSpecialTokens) => new()
     {
         RequestId = requestId,
         PromptTokenIds = promptTokenIds,
         SamplingParams = parameters,
-        Detokenizer = TokenizerDetokenizer.Create(Model.Tokenizer, promptTokenIds, skipSpecialTokens),
+        N = n,
+        CreateDetokenizer = TokenizerDetokenizer.Factory(Model.Tokenizer, promptTokenIds, skipSpecialTokens),
     };
 }

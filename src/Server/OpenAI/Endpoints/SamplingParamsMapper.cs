@@ -68,11 +68,6 @@ internal static class SamplingParamsMapper
         return parameters;
     }
 
-    /// <summary>The sampling parameters of choice <paramref name="index"/> of <c>n</c>: with a seed, choice i uses seed + i
-    /// (vLLM's parallel sampling), so choices differ from each other but each is reproducible.</summary>
-    public static SamplingParams ForChoice(SamplingParams parameters, int index) =>
-        index == 0 || parameters.Seed is null ? parameters : parameters with { Seed = parameters.Seed + index };
-
     /// <summary>Checks <c>n</c> against the server's limit; returns it (default 1).</summary>
     public static int ValidateN(int? n, int maxN) => n switch
     {

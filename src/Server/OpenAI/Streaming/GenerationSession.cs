@@ -31,9 +31,10 @@ internal sealed class GenerationSession : IAsyncDisposable
     /// <summary>Fires when the server gave up draining and aborted every request.</summary>
     public CancellationToken ServerAbort { get; }
 
-    /// <summary>Submits <paramref name="requests"/> (choice i gets OpenAI index i). Refusals become the matching HTTP error
-    /// (400 too long, 429 queue full, 503 draining or engine stopped) and withdraw the choices already submitted.</summary>
-    public static async Task<GenerationSession> StartAsync(GenerationContext generation, IReadOnlyList<EngineRequest> requests, CancellationToken requestAborted)
+    /// <summary>Submits <paramref name="requests"/>, one per prompt with <paramref name="n"/> choices each; choice c of prompt
+    /// p gets OpenAI index p × n + c. Refusals become the matching HTTP error (400 too long or too many choices, 429 queue
+    /// full, 503 draining or engine stopped) and withdraw the prompts already submitted.</summary>
+    public static async Task<GenerationSession> StartAsync(GenerationContext generation, IReadOnlyList<EngineRequest> requests, int n, CancellationToken requestAborted)
     {
         var lease = generation.Lifecycle.TryEnter() ?? throw OpenAIErrors.Unavailable("The server is shutting down.", "draining");
         var session = new GenerationSession(lease, generation.Health, requestAborted, generation.Lifecycle.AbortToken);
@@ -47,7 +48,7 @@ internal sealed class GenerationSession : IAsyncDisposable
                     throw session.ToHttpError(result);
                 }
 
-                session.Pump(i, result.Outputs);
+                session.Pump(i * n, result.Outputs);
             }
 
             session.CloseIfDone();
@@ -111,6 +112,8 @@ internal sealed class GenerationSession : IAsyncDisposable
         {
             case AddRequestError.TooLong:
                 return OpenAIErrors.BadRequest(refused.ErrorMessage ?? "The request does not fit the model.", "max_tokens", "context_length_exceeded");
+            case AddRequestError.TooManyChoices:
+                return OpenAIErrors.BadRequest(refused.ErrorMessage ?? "n is too large.", "n");
             case AddRequestError.TooManyRequests:
                 return OpenAIErrors.QueueFull(retryAfterSeconds: 1);
             default:
@@ -119,19 +122,19 @@ internal sealed class GenerationSession : IAsyncDisposable
         }
     }
 
-    private void Pump(int index, IAsyncEnumerable<RequestOutput> outputs)
+    private void Pump(int firstIndex, IAsyncEnumerable<RequestOutput> outputs)
     {
         Interlocked.Increment(ref _numOpen);
-        _pumps.Add(PumpAsync(index, outputs));
+        _pumps.Add(PumpAsync(firstIndex, outputs));
     }
 
-    private async Task PumpAsync(int index, IAsyncEnumerable<RequestOutput> outputs)
+    private async Task PumpAsync(int firstIndex, IAsyncEnumerable<RequestOutput> outputs)
     {
         try
         {
             await foreach (var output in outputs.WithCancellation(_cancel.Token))
             {
-                _merged.Writer.TryWrite(new ChoiceOutput(index, output));
+                _merged.Writer.TryWrite(new ChoiceOutput(firstIndex + output.Index, output));
             }
 
             CloseIfDone();

@@ -16,6 +16,7 @@ public class ErrorStatusTests(ServingHostFixture fixture) : IClassFixture<Servin
     [InlineData("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"temperature\":\"hot\"}", "temperature")]
     [InlineData("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"top_p\":2}", "top_p")]
     [InlineData("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":100000}", "n")]
+    [InlineData("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":0}", "n")]
     [InlineData("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":1000000}", "max_tokens")]
     [InlineData("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":0}", "max_tokens")]
     [InlineData("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"top_logprobs\":3}", "top_logprobs")]
@@ -69,17 +70,19 @@ public class ErrorStatusTests(ServingHostFixture fixture) : IClassFixture<Servin
     }
 
     [Fact]
-    public async Task MoreChoicesThanTheQueueHolds_Returns429WithRetryAfter()
+    public async Task MorePromptsThanTheQueueHolds_Returns429WithRetryAfter()
     {
         var (host, runner) = await ServingTestHost.StartGatedAsync(new Dictionary<string, string?>
         {
-            ["Scheduler:MaxNumSeqs"] = "2",
+            ["Scheduler:MaxNumSeqs"] = "1",
             ["Scheduler:MaxWaitingRequests"] = "1",
         });
         await using (host)
         {
+            // Each prompt is one engine request; the engine holds max_num_seqs + max_queue = 2 unfinished, and the closed
+            // gate keeps the first from finishing, so the third is refused.
             runner.Close();
-            using var response = await host.Http.PostAsJsonAsync("/v1/completions", new { prompt = "Once", n = 4, max_tokens = 5 });
+            using var response = await host.Http.PostAsJsonAsync("/v1/completions", new { prompt = new[] { "Once", "Twice", "Thrice" }, max_tokens = 5 });
             runner.Open();
 
             Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
