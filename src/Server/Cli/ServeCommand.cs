@@ -1,5 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Serving.Engine.ChatTemplates;
+using Serving.Engine.Gguf;
+using Serving.Engine.Model;
 using Serving.Server.Hosting;
 
 namespace Serving.Server.Cli;
@@ -35,6 +38,10 @@ internal static class ServeCommand
         catch (OptionsValidationException e)
         {
             throw new CliException($"invalid configuration: {string.Join("; ", e.Failures)}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or GgufFormatException or ModelLoadException or NotSupportedException or ChatTemplateException)
+        {
+            throw new CliException($"cannot load the model: {e.Message}");
         }
         catch (InvalidOperationException e) when (e.InnerException is FormatException or OverflowException or ArgumentException)
         {

@@ -23,7 +23,7 @@ internal sealed class ServerOptions : IValidatableObject
     /// <summary>Accepted bearer tokens; empty means no authentication.</summary>
     public List<string> ApiKeys { get; set; } = [];
 
-    /// <summary>A request still waiting after this long is answered 429 and dropped from the queue.</summary>
+    /// <summary>A request that has no first token after this long (still queued behind others) is withdrawn and answered 429.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

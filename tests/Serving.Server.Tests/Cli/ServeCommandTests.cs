@@ -61,4 +61,11 @@ public class ServeCommandTests
         var e = await Assert.ThrowsAsync<CliException>(() => ServeCommand.RunAsync(["--port", "0"]));
         Assert.Contains("--model", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RunAsync_ModelFileMissing_FailsWithClearMessage()
+    {
+        var e = await Assert.ThrowsAsync<CliException>(() => ServeCommand.RunAsync(["--model", "/nonexistent/model.gguf", "--port", "0"]));
+        Assert.Contains("cannot load the model", e.Message, StringComparison.Ordinal);
+    }
 }
