@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Serving.Scheduler;
@@ -62,6 +63,34 @@ public partial class StreamingEndpointTests
         }
 
         Assert.True(SpinWait.SpinUntil(() => engine.GetStats() is { NumRunning: 0 } s && s.NumFreeBlocks == s.NumBlocks, TimeSpan.FromSeconds(10)), engine.GetStats().ToString());
+    }
+
+    [Fact]
+    public async Task ChatStream_AbortedMidStreamByShutdown_EndsWithOneErrorEventThenDone()
+    {
+        var (host, runner) = await ServingTestHost.StartGatedAsync(new Dictionary<string, string?> { ["Server:ShutdownTimeout"] = "00:00:00.2" });
+        await using (host)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+            {
+                Content = JsonContent.Create(new { messages = new[] { new { role = "user", content = "Tell me a long story" } }, max_tokens = 400, stream = true, ignore_eos = true }),
+            };
+            using var response = await host.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            Assert.StartsWith("data: ", await reader.ReadLineAsync(), StringComparison.Ordinal);
+
+            // Hold the engine so the stream is still running when the drain timeout aborts it.
+            runner.Close();
+            host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+            var rest = await reader.ReadToEndAsync();
+            runner.Open();
+
+            var events = rest.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => e.Trim()).ToList();
+            Assert.Equal("data: [DONE]", events[^1]);
+            Assert.StartsWith("data: {\"error\":{", events[^2], StringComparison.Ordinal);
+            Assert.Contains("\"code\":\"server_shutdown\"", events[^2], StringComparison.Ordinal);
+            Assert.DoesNotContain(events.SkipLast(2), e => e.Contains("\"error\"", StringComparison.Ordinal));
+        }
     }
 
     [GeneratedRegex("cmpl-[0-9a-f]{32}")]
