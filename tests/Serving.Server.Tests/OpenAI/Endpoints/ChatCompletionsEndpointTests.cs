@@ -139,6 +139,39 @@ public class ChatCompletionsEndpointTests(ServingHostFixture fixture) : IClassFi
         Assert.Equal(12, usage.GetProperty("completion_tokens").GetInt32());
     }
 
+    [Fact]
+    public async Task ChatCompletionsStream_NEquals2WithLogprobs_EachChoiceMatchesNonStreamed()
+    {
+        var messages = new[] { new { role = "user", content = "Hi" } };
+        using var whole = await fixture.Host.Http.PostAsJsonAsync(
+            "/v1/chat/completions", new { messages, n = 2, max_tokens = 8, temperature = 1.0, seed = 11, logprobs = true, top_logprobs = 2 });
+        using var wholeBody = JsonDocument.Parse(await whole.Content.ReadAsStringAsync());
+        var expected = wholeBody.RootElement.GetProperty("choices").EnumerateArray().Select(c => c.GetProperty("message").GetProperty("content").GetString()).ToArray();
+
+        using var streamed = await fixture.Host.Http.PostAsJsonAsync(
+            "/v1/chat/completions", new { messages, n = 2, max_tokens = 8, temperature = 1.0, seed = 11, logprobs = true, top_logprobs = 2, stream = true });
+        var texts = new[] { new StringBuilder(), new StringBuilder() };
+        var roles = new int[2];
+        var finishes = new string?[2];
+        var numLogprobs = new int[2];
+        foreach (var data in CompletionsEndpointTests.SseData(await streamed.Content.ReadAsStringAsync()).TakeWhile(d => d != "[DONE]"))
+        {
+            using var chunk = JsonDocument.Parse(data);
+            var choice = chunk.RootElement.GetProperty("choices")[0];
+            var index = choice.GetProperty("index").GetInt32();
+            var delta = choice.GetProperty("delta");
+            roles[index] += delta.TryGetProperty("role", out _) ? 1 : 0;
+            texts[index].Append(delta.TryGetProperty("content", out var content) ? content.GetString() : "");
+            finishes[index] = choice.GetProperty("finish_reason").GetString() ?? finishes[index];
+            numLogprobs[index] += choice.GetProperty("logprobs") is { ValueKind: JsonValueKind.Object } logprobs ? logprobs.GetProperty("content").GetArrayLength() : 0;
+        }
+
+        Assert.Equal(expected, texts.Select(t => t.ToString()));
+        Assert.Equal([1, 1], roles);
+        Assert.Equal(new[] { "length", "length" }, finishes.Select(f => f ?? ""));
+        Assert.Equal([8, 8], numLogprobs);
+    }
+
     /// <summary>The prompt the server must build, computed independently: the ChatML text written out by hand, tokenized with
     /// special-token parsing and BOS as the model asks.</summary>
     internal static int[] ExpectedChatPromptIds(string userContent)
