@@ -40,6 +40,7 @@ internal static class BenchCommand
         var decodeTokens = a.GetInt("decode-tokens", 128);
         var kvType = CliModel.ParseKVCacheDataType(a.Get("kv-cache-dtype"));
         var json = a.Flag("json");
+        var batched = BatchedBench.Settings.Parse(a);
         a.EnsureAllRead();
         if (threads < 1 || runs < 1 || prefillTokens < 1 || decodePromptTokens < 1 || decodeTokens < 1)
         {
@@ -65,14 +66,17 @@ internal static class BenchCommand
         generator.GenerateGreedy(Prompt(16), 4);
         var prefill = Enumerable.Range(0, runs).Select(_ => prefillTokens / MeasurePrefill(generator, Prompt(prefillTokens))).ToArray();
         var decode = Enumerable.Range(0, runs).Select(_ => decodeTokens / MeasureDecode(generator, Prompt(decodePromptTokens), decodeTokens)).ToArray();
+        var batchedResults = BatchedBench.Run(file, options, config.ContextLength, tokenizer.EosIds,
+            (seq, n) => BuildPrompt(tokenizer.BosId, textTokens, n, offset: seq * 7), batched, runs);
         var result = new BenchResult(path, threads, runs, kvType, prefillTokens, decodePromptTokens, decodeTokens, prefill, decode,
-            Process.GetCurrentProcess().PeakWorkingSet64);
+            batchedResults, Process.GetCurrentProcess().PeakWorkingSet64);
         output.Write((json ? result.ToJson() : result.ToText()) + "\n");
         return 0;
     }
 
-    /// <summary>BOS (when the vocabulary has one), then the text's tokens repeated, <paramref name="n"/> ids in all.</summary>
-    private static int[] BuildPrompt(int bosId, int[] textTokens, int n)
+    /// <summary>BOS (when the vocabulary has one), then the text's tokens repeated from <paramref name="offset"/> on,
+    /// <paramref name="n"/> ids in all (batched sequences use different offsets so their prompts differ).</summary>
+    private static int[] BuildPrompt(int bosId, int[] textTokens, int n, int offset = 0)
     {
         var ids = new int[n];
         var first = bosId >= 0 ? 1 : 0;
@@ -83,7 +87,7 @@ internal static class BenchCommand
 
         for (var i = first; i < n; i++)
         {
-            ids[i] = textTokens[(i - first) % textTokens.Length];
+            ids[i] = textTokens[(i - first + offset) % textTokens.Length];
         }
 
         return ids;
@@ -114,13 +118,14 @@ internal static class BenchCommand
 
     /// <summary>Samples and their summary; JSON field names are the peer's.</summary>
     private sealed record BenchResult(string Model, int Threads, int Runs, KVCacheDataType KVType, int PrefillTokens, int DecodePromptTokens,
-        int DecodeTokens, double[] PrefillSamples, double[] DecodeSamples, long PeakRssBytes)
+        int DecodeTokens, double[] PrefillSamples, double[] DecodeSamples, List<BatchedBench.Result> Batched, long PeakRssBytes)
     {
         public string ToText() => string.Create(CultureInfo.InvariantCulture,
             $"serving engine, {Threads} threads, KV cache {KVType}, median of {Runs} (min-max)\n" +
             $"model {Path.GetFullPath(Model)}\n" +
             $"  prefill {PrefillTokens} tok        {Summary(PrefillSamples)} tok/s\n" +
             $"  decode {DecodeTokens} tok (1 seq)   {Summary(DecodeSamples)} tok/s\n" +
+            $"{string.Concat(Batched.Select(b => b.ToText() + "\n"))}" +
             $"  peak RSS {PeakRssBytes / 1048576.0:F1} MiB");
 
         public string ToJson()
@@ -140,6 +145,13 @@ internal static class BenchCommand
                 w.WriteNumber("decode_tokens", DecodeTokens);
                 w.WriteNumber("prefill_tok_s", Math.Round(Median(PrefillSamples), 2));
                 w.WriteNumber("decode_tok_s", Math.Round(Median(DecodeSamples), 2));
+                w.WriteStartArray("batched");
+                foreach (var b in Batched)
+                {
+                    b.WriteJson(w);
+                }
+
+                w.WriteEndArray();
                 w.WriteNumber("peak_rss_bytes", PeakRssBytes);
                 w.WriteStartObject("stats");
                 WriteStats(w, "prefill_tok_s", PrefillSamples);
