@@ -81,7 +81,7 @@ internal sealed partial class EngineCore : IDisposable
         return false;
     }
 
-    /// <summary>Runs one engine iteration. Returns false when there was nothing to compute.</summary>
+    /// <summary>Runs one engine iteration. Returns false when there is nothing to do until new commands arrive.</summary>
     public bool Step()
     {
         DrainInbox();
@@ -89,7 +89,11 @@ internal sealed partial class EngineCore : IDisposable
         if (output.IsEmpty)
         {
             PublishStats(0);
-            return false;
+
+            // NOTE: a sequence that preempted itself is admitted again next step; any other empty plan with unfinished
+            // requests would leave them waiting forever, so it is a bug to report, not a state to sleep in.
+            Invariant.Check(output.PreemptedRequestIds.Count > 0 || !_scheduler.HasUnfinishedRequests, nameof(EngineCore), "unfinished requests but nothing schedulable.");
+            return output.PreemptedRequestIds.Count > 0;
         }
 
         MarkScheduled(output);

@@ -32,9 +32,9 @@ internal sealed class TestEngine : IDisposable
 
     public EngineCore Core { get; }
 
-    public Request Add(string requestId, IReadOnlyList<int> prompt, SamplingParams parameters)
+    public Request Add(string requestId, IReadOnlyList<int> prompt, SamplingParams parameters, int n = 1)
     {
-        var request = new Request(requestId, prompt, new SequenceSamplingState(parameters, prompt.ToArray(), _runner.VocabSize), Time.GetTimestamp());
+        var request = new Request(requestId, prompt, new SequenceSamplingState(parameters, prompt.ToArray(), _runner.VocabSize), Time.GetTimestamp(), n);
         var channel = Channel.CreateUnbounded<RequestOutput>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         _outputs.Add(requestId, channel.Reader);
         Assert.True(Core.Post(new AddRequestCommand(request, channel.Writer)));
@@ -79,6 +79,13 @@ internal sealed class TestEngine : IDisposable
 
     /// <summary>The greedy-or-sampled token stream of each request, after running until idle.</summary>
     public List<int> Tokens(string requestId) => [.. Drain(requestId).SelectMany(u => u.NewTokenIds)];
+
+    /// <summary>Each choice's updates, by choice index, from everything published so far.</summary>
+    public List<RequestOutput>[] DrainChoices(string requestId, int n)
+    {
+        var updates = Drain(requestId);
+        return [.. Enumerable.Range(0, n).Select(i => updates.Where(u => u.Index == i).ToList())];
+    }
 
     public void Dispose()
     {
