@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Time.Testing;
 using Serving.Engine.Execution;
@@ -14,16 +15,16 @@ internal sealed class TestEngine : IDisposable
 
     private readonly IModelRunner _runner;
 
-    public TestEngine(int blockSize = 4, int numBlocks = 64, int maxNumBatchedTokens = 2048, int maxNumSeqs = 256, bool enablePrefixCaching = true, int[]? eosTokenIds = null, int vocabSize = 97)
-        : this(new FakeModelRunner(vocabSize, blockSize, numBlocks), TestScheduler.Options(maxNumBatchedTokens, maxNumSeqs, enablePrefixCaching), eosTokenIds ?? [])
+    public TestEngine(int blockSize = 4, int numBlocks = 64, int maxNumBatchedTokens = 2048, int maxNumSeqs = 256, bool enablePrefixCaching = true, int[]? eosTokenIds = null, int vocabSize = 97, IMeterFactory? meterFactory = null)
+        : this(new FakeModelRunner(vocabSize, blockSize, numBlocks), TestScheduler.Options(maxNumBatchedTokens, maxNumSeqs, enablePrefixCaching), eosTokenIds ?? [], meterFactory)
     {
     }
 
     /// <summary>An engine over any runner (the real model in model tests); the engine owns and disposes it.</summary>
-    public TestEngine(IModelRunner runner, SchedulerOptions options, int[] eosTokenIds)
+    public TestEngine(IModelRunner runner, SchedulerOptions options, int[] eosTokenIds, IMeterFactory? meterFactory = null)
     {
         _runner = runner;
-        Core = new EngineCore(runner, eosTokenIds, options, Time);
+        Core = new EngineCore(runner, eosTokenIds, options, Time, meterFactory);
     }
 
     public FakeTimeProvider Time { get; } = new();
