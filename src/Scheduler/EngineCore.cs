@@ -89,7 +89,7 @@ internal sealed partial class EngineCore : IDisposable
         var output = _scheduler.Schedule();
         if (output.IsEmpty)
         {
-            PublishStats(0);
+            RecordStep(output);
 
             // NOTE: a sequence that preempted itself is admitted again next step; any other empty plan with unfinished
             // requests would leave them waiting forever, so it is a bug to report, not a state to sleep in.
@@ -111,10 +111,7 @@ internal sealed partial class EngineCore : IDisposable
         _scheduler.UpdateFromOutput(output, _sampledTokenIds, _finished);
         Publish(output);
         _scheduler.AssertInvariants();
-        PublishStats(output.NumScheduledTokens);
-        Metrics.RecordStep(output.NumScheduledTokens, output.PreemptedRequestIds.Count, _scheduler.KVCacheManager.NumPrefixQueryTokens - _numPrefixQueryTokens, _scheduler.KVCacheManager.NumPrefixHitTokens - _numPrefixHitTokens);
-        _numPrefixQueryTokens = _scheduler.KVCacheManager.NumPrefixQueryTokens;
-        _numPrefixHitTokens = _scheduler.KVCacheManager.NumPrefixHitTokens;
+        RecordStep(output);
         return true;
     }
 
@@ -302,8 +299,14 @@ internal sealed partial class EngineCore : IDisposable
         _finished.Clear();
     }
 
-    private void PublishStats(int numTokensLastStep)
+    /// <summary>Publishes the stats snapshot and the step's metrics (prefix-cache counters as deltas of the totals).</summary>
+    private void RecordStep(SchedulerOutput output)
     {
+        var kvCache = _scheduler.KVCacheManager;
+        Metrics.RecordStep(output.NumScheduledTokens, output.PreemptedRequestIds.Count, kvCache.NumPrefixQueryTokens - _numPrefixQueryTokens, kvCache.NumPrefixHitTokens - _numPrefixHitTokens);
+        _numPrefixQueryTokens = kvCache.NumPrefixQueryTokens;
+        _numPrefixHitTokens = kvCache.NumPrefixHitTokens;
+        var numTokensLastStep = output.NumScheduledTokens;
         if (numTokensLastStep > 0)
         {
             _numSteps++;
