@@ -16,8 +16,6 @@ namespace Serving.Sampling;
 /// </remarks>
 public sealed class Sampler
 {
-    private const int ChunkLength = 4096;
-
     // NOTE: above this k, one SIMD pass over the vocabulary beats scalar exp per candidate.
     private const int MaxScalarWeights = 1024;
 
@@ -25,9 +23,12 @@ public sealed class Sampler
     private readonly float[] _logits;      // [vocabSize] processed logits, when a stage changes them
     private readonly float[] _weights;     // [vocabSize] exp((logit - max) / T); only candidates' entries are current
     private readonly int[] _candidates;    // [vocabSize] token ids still in the running
-    private readonly double[] _chunkSums;  // [ceil(vocabSize / ChunkLength)] weight per chunk, for the full-vocabulary draw
+    private readonly double[] _chunkSums;  // [InverseCdf.NumChunks(vocabSize)] weight per chunk of the vocabulary
     private readonly int[] _topLogprobIds = new int[SamplingParams.MaxLogprobs];
 
+    /// <summary>Scratch for rows of <paramref name="vocabSize"/> logits. <paramref name="eosTokenIds"/> (from the model) are
+    /// masked, like each request's stop token ids, until the request has <see cref="SamplingParams.MinTokens"/> tokens.
+    /// </summary>
     public Sampler(int vocabSize, IReadOnlyList<int> eosTokenIds)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(vocabSize);
@@ -42,7 +43,7 @@ public sealed class Sampler
         _logits = new float[vocabSize];
         _weights = new float[vocabSize];
         _candidates = new int[vocabSize];
-        _chunkSums = new double[(vocabSize + ChunkLength - 1) / ChunkLength];
+        _chunkSums = new double[InverseCdf.NumChunks(vocabSize)];
     }
 
     /// <summary>Length of every logits row.</summary>
@@ -64,7 +65,7 @@ public sealed class Sampler
         var processed = ProcessLogits(logits, parameters, state);
         var max = SanitizedMax(ref processed);
         var tokenId = parameters.IsGreedy
-            ? TensorPrimitives.IndexOfMax(processed)
+            ? TopK.ArgMax(processed, max)
             : Draw(processed, max, parameters, CounterRng.Uniform(state.Seed, state.NumGenerated));
         return parameters.Logprobs is { } numTop
             ? WithLogprobs(processed, max, tokenId, numTop)
@@ -160,125 +161,56 @@ public sealed class Sampler
 
     private int Draw(ReadOnlySpan<float> logits, float max, SamplingParams parameters, double uniform)
     {
-        var weights = _weights.AsSpan();
-        var topK = parameters.TopK > 0 && parameters.TopK < VocabSize ? parameters.TopK : 0;
-        if (topK == 0 && parameters.TopP >= 1f && parameters.MinP <= 0f)
+        if (parameters.TopK > 0 && parameters.TopK < VocabSize)
         {
-            Temperature.ToWeights(logits, max, parameters.Temperature, weights);
-            return DrawFromAll(weights, uniform);
+            return DrawFromTopK(logits, max, parameters, uniform);
+        }
+
+        var weights = _weights.AsSpan();
+        Temperature.ToWeights(logits, max, parameters.Temperature, weights);
+        if (parameters.TopP >= 1f && parameters.MinP <= 0f)
+        {
+            return InverseCdf.DrawFromAll(weights, _chunkSums, uniform);
         }
 
         int numCandidates;
-        double totalMass;
-        if (topK > 0)
+        if (parameters.TopP < 1f)
         {
-            TopK.Select(logits, topK, _candidates);
-            var selected = _candidates.AsSpan(0, topK);
-            if (topK <= MaxScalarWeights)
-            {
-                Temperature.ToWeights(logits, selected, max, parameters.Temperature, weights);
-            }
-            else
-            {
-                Temperature.ToWeights(logits, max, parameters.Temperature, weights);
-            }
+            double totalMass = TensorPrimitives.Sum(weights);
+            numCandidates = TopP.SelectFromAll(weights, parameters.MinP, totalMass, parameters.TopP * totalMass, _candidates);
+        }
+        else
+        {
+            numCandidates = MinP.Collect(weights, parameters.MinP, _candidates);
+        }
 
-            totalMass = SumWeights(selected, weights);
-            numCandidates = MinP.Filter(selected, weights, parameters.MinP);
+        return InverseCdf.Draw(_candidates.AsSpan(0, numCandidates), weights, uniform);
+    }
+
+    /// <summary>Top-k selects on logits (temperature is a positive scale, so the set is the same); only the k candidates
+    /// get weights, and top-p's target mass is measured on them.</summary>
+    private int DrawFromTopK(ReadOnlySpan<float> logits, float max, SamplingParams parameters, double uniform)
+    {
+        var weights = _weights.AsSpan();
+        var candidates = _candidates.AsSpan(0, parameters.TopK);
+        TopK.Select(logits, parameters.TopK, candidates);
+        if (parameters.TopK <= MaxScalarWeights)
+        {
+            Temperature.ToWeights(logits, candidates, max, parameters.Temperature, weights);
         }
         else
         {
             Temperature.ToWeights(logits, max, parameters.Temperature, weights);
-            totalMass = TensorPrimitives.Sum(weights);
-            numCandidates = MinP.Collect(weights, parameters.MinP, _candidates);
         }
 
-        var candidates = _candidates.AsSpan(0, numCandidates);
+        var totalMass = InverseCdf.Sum(candidates, weights);
+        candidates = candidates[..MinP.Filter(candidates, weights, parameters.MinP)];
         if (parameters.TopP < 1f)
         {
             candidates = candidates[..TopP.Select(candidates, weights, parameters.TopP * totalMass)];
         }
 
-        return DrawFrom(candidates, weights, uniform);
-    }
-
-    /// <summary>Inverse CDF over <paramref name="candidates"/> in their current (deterministic) order.</summary>
-    private static int DrawFrom(ReadOnlySpan<int> candidates, ReadOnlySpan<float> weights, double uniform)
-    {
-        var target = uniform * SumWeights(candidates, weights);
-        var cumulative = 0.0;
-        var last = candidates[0];
-        foreach (var id in candidates)
-        {
-            if (weights[id] > 0f)
-            {
-                cumulative += weights[id];
-                last = id;
-                if (cumulative > target)
-                {
-                    return id;
-                }
-            }
-        }
-
-        return last;
-    }
-
-    /// <summary>Inverse CDF over the whole vocabulary: SIMD sums per chunk find the chunk, a scalar scan finds the token.
-    /// </summary>
-    private int DrawFromAll(ReadOnlySpan<float> weights, double uniform)
-    {
-        var total = 0.0;
-        for (var c = 0; c < _chunkSums.Length; c++)
-        {
-            _chunkSums[c] = TensorPrimitives.Sum(Chunk(weights, c));
-            total += _chunkSums[c];
-        }
-
-        var target = uniform * total;
-        for (var c = 0; c < _chunkSums.Length; c++)
-        {
-            if (target >= _chunkSums[c])
-            {
-                target -= _chunkSums[c];
-                continue;
-            }
-
-            // NOTE: the scalar running sum can round a hair below the SIMD chunk sum; then the next chunk takes over.
-            var start = c * ChunkLength;
-            var chunk = Chunk(weights, c);
-            var cumulative = 0.0;
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                cumulative += chunk[i];
-                if (chunk[i] > 0f && cumulative > target)
-                {
-                    return start + i;
-                }
-            }
-
-            target = Math.Max(0.0, target - cumulative);
-        }
-
-        // Rounding pushed the target past the last positive weight: the most likely token is as good a fallback as any.
-        return TensorPrimitives.IndexOfMax(weights);
-    }
-
-    private static ReadOnlySpan<float> Chunk(ReadOnlySpan<float> weights, int chunk)
-    {
-        var start = chunk * ChunkLength;
-        return weights.Slice(start, Math.Min(ChunkLength, weights.Length - start));
-    }
-
-    private static double SumWeights(ReadOnlySpan<int> ids, ReadOnlySpan<float> weights)
-    {
-        var sum = 0.0;
-        foreach (var id in ids)
-        {
-            sum += weights[id];
-        }
-
-        return sum;
+        return InverseCdf.Draw(candidates, weights, uniform);
     }
 
     /// <summary>Log-softmax of the processed logits (before temperature and truncation) for the chosen token and the
@@ -286,8 +218,7 @@ public sealed class Sampler
     private SampledToken WithLogprobs(ReadOnlySpan<float> logits, float max, int tokenId, int numTop)
     {
         var scratch = _weights.AsSpan();
-        TensorPrimitives.Subtract(logits, max, scratch);
-        TensorPrimitives.Exp(scratch, scratch);
+        Temperature.ToWeights(logits, max, 1f, scratch);
         var logNormalizer = max + MathF.Log(TensorPrimitives.Sum(scratch));
         numTop = Math.Min(numTop, VocabSize);
         var top = new TokenLogprob[numTop];

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Serving.Sampling;
 
 /// <summary>Validated per-request sampling parameters (immutable). Names and ranges follow the OpenAI / vLLM request
@@ -12,10 +14,15 @@ public sealed record SamplingParams
     /// <summary>Largest number of alternatives <see cref="Logprobs"/> may ask for (OpenAI's <c>top_logprobs</c> cap).</summary>
     public const int MaxLogprobs = 20;
 
-    /// <summary>Softmax temperature; 0 means greedy (argmax after bias and penalties).</summary>
+    /// <summary>Temperatures below this are greedy, as in vLLM: 1/T would overflow the scaled logits.</summary>
+    public const float MinSamplingTemperature = 1e-5f;
+
+    /// <summary>Softmax temperature; 0 (or anything below <see cref="MinSamplingTemperature"/>) means greedy: the argmax
+    /// after bias and penalties.</summary>
     public float Temperature { get; init; } = 1f;
 
-    /// <summary>Keep only the k most likely tokens; 0 or -1 turns it off.</summary>
+    /// <summary>Keep only the k most likely tokens; 0 or -1 turns it off, and so does k at or above the vocabulary size.
+    /// </summary>
     public int TopK { get; init; }
 
     /// <summary>Keep the smallest most-likely set whose probability mass is at least this; 1 turns it off.</summary>
@@ -60,7 +67,7 @@ public sealed record SamplingParams
     public int? Logprobs { get; init; }
 
     /// <summary>True when <see cref="Sampler.Sample"/> takes the argmax instead of drawing.</summary>
-    public bool IsGreedy => Temperature == 0f || TopK == 1;
+    public bool IsGreedy => Temperature < MinSamplingTemperature || TopK == 1;
 
     /// <summary>Throws <see cref="SamplingParamsException"/> naming the first field that is out of range.</summary>
     public void Validate(int vocabSize)
@@ -77,6 +84,9 @@ public sealed record SamplingParams
         Require(MinTokens >= 0 && MinTokens <= MaxTokens, "min_tokens", "must be in [0, max_tokens]");
         Require(Logprobs is null or (>= 0 and <= MaxLogprobs), "logprobs", $"must be in [0, {MaxLogprobs}]");
         ValidateLogitBias(vocabSize);
+        // NOTE: non-nullable, but a deserializer can still hand us null.
+        Require(StopTokenIds is not null, "stop_token_ids", "must be a list (empty for none)");
+        Require(Stop is not null, "stop", "must be a list (empty for none)");
         foreach (var id in StopTokenIds)
         {
             Require(id >= 0 && id < vocabSize, "stop_token_ids", $"token id {id} is outside the vocabulary [0, {vocabSize})");
@@ -107,7 +117,7 @@ public sealed record SamplingParams
         Require(numBanned < vocabSize, "logit_bias", "bans every token of the vocabulary");
     }
 
-    private static void Require(bool condition, string param, string message)
+    private static void Require([DoesNotReturnIf(false)] bool condition, string param, string message)
     {
         if (!condition)
         {

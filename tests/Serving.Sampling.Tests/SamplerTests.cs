@@ -276,7 +276,11 @@ public class SamplerTests
         var plain = SampleOnce(logits, new SamplingParams { Temperature = 0f, Logprobs = 4 }, prompt: [2, 1]);
         var neutral = SampleOnce(logits, new SamplingParams
         {
-            Temperature = 0f, Logprobs = 4, RepetitionPenalty = 1f, PresencePenalty = 0f, FrequencyPenalty = 0f,
+            Temperature = 0f,
+            Logprobs = 4,
+            RepetitionPenalty = 1f,
+            PresencePenalty = 0f,
+            FrequencyPenalty = 0f,
         }, prompt: [2, 1]);
         Assert.Equal(plain.TopLogprobs, neutral.TopLogprobs);
     }
@@ -288,7 +292,10 @@ public class SamplerTests
         float[] logits = [-1f, 0f];
         var parameters = new SamplingParams
         {
-            Temperature = 0f, RepetitionPenalty = 2f, LogitBias = new Dictionary<int, float> { [0] = 4f }, Logprobs = 2,
+            Temperature = 0f,
+            RepetitionPenalty = 2f,
+            LogitBias = new Dictionary<int, float> { [0] = 4f },
+            Logprobs = 2,
         };
         var top = SampleOnce(logits, parameters, prompt: [0]).TopLogprobs!;
         Assert.Equal(0, top[0].TokenId);
@@ -432,6 +439,8 @@ public class SamplerTests
                      new SamplingParams { Temperature = 0f },
                      new SamplingParams { Temperature = 0.8f, Seed = 1 },
                      new SamplingParams { Temperature = 0.8f, TopP = 0.9f, MinP = 0.05f, Seed = 1 },
+                     new SamplingParams { Temperature = 0.8f, TopP = 0.95f, Seed = 1 },
+                     new SamplingParams { Temperature = 0.8f, MinP = 0.05f, Seed = 1 },
                      new SamplingParams
                      {
                          Temperature = 0.8f, TopK = 50, TopP = 0.9f, RepetitionPenalty = 1.1f, FrequencyPenalty = 0.2f,

@@ -30,6 +30,8 @@ public class SamplingParamsTests
         { new SamplingParams { LogitBias = new Dictionary<int, float> { [3] = float.NaN } }, "logit_bias" },
         { new SamplingParams { StopTokenIds = [VocabSize] }, "stop_token_ids" },
         { new SamplingParams { Stop = [""] }, "stop" },
+        { new SamplingParams { Stop = null! }, "stop" },
+        { new SamplingParams { StopTokenIds = null! }, "stop_token_ids" },
     };
 
     [Theory]
@@ -60,16 +62,28 @@ public class SamplingParamsTests
         new SamplingParams().Validate(VocabSize);
         new SamplingParams
         {
-            Temperature = 0f, TopK = -1, TopP = 1f, MinP = 1f, RepetitionPenalty = 0.5f, PresencePenalty = -2f,
-            FrequencyPenalty = 2f, MaxTokens = 1, MinTokens = 1, Logprobs = 20, Seed = long.MinValue,
+            Temperature = 0f,
+            TopK = -1,
+            TopP = 1f,
+            MinP = 1f,
+            RepetitionPenalty = 0.5f,
+            PresencePenalty = -2f,
+            FrequencyPenalty = 2f,
+            MaxTokens = 1,
+            MinTokens = 1,
+            Logprobs = 20,
+            Seed = long.MinValue,
             LogitBias = new Dictionary<int, float> { [0] = -100f, [VocabSize - 1] = 100f },
-            StopTokenIds = [0, VocabSize - 1], Stop = ["x"],
+            StopTokenIds = [0, VocabSize - 1],
+            Stop = ["x"],
         }.Validate(VocabSize);
         new SamplingParams { TopK = 0, Logprobs = 0, TopP = 1e-6f }.Validate(VocabSize);
     }
 
     [Theory]
     [InlineData(0f, 0, true)]
+    [InlineData(0.9e-5f, 0, true)]
+    [InlineData(1e-5f, 0, false)]
     [InlineData(0.7f, 1, true)]
     [InlineData(0.7f, 0, false)]
     [InlineData(0.7f, -1, false)]

@@ -13,13 +13,29 @@ public sealed class Generator
     private readonly int[] _blockTable;
     private readonly float[] _logits;
 
+    /// <summary>The one-token batch, reused by every decode step (its arrays are rewritten in place, so decoding allocates nothing).</summary>
+    private readonly ForwardBatch _decodeBatch;
+
     public Generator(IModelRunner runner)
     {
         ArgumentNullException.ThrowIfNull(runner);
         _runner = runner;
         _blockTable = Enumerable.Range(0, runner.NumBlocks).ToArray();
         _logits = new float[runner.VocabSize];
+        _decodeBatch = new ForwardBatch
+        {
+            TokenIds = [0],
+            Positions = [0],
+            QueryStarts = [0, 1],
+            ContextLengths = [1],
+            BlockTables = [_blockTable],
+            SlotMapping = [0],
+            LogitsRows = [0],
+        };
     }
+
+    /// <summary>Length of one logits row.</summary>
+    public int VocabSize => _runner.VocabSize;
 
     /// <summary>Tokens in the sequence so far.</summary>
     public int Length { get; private set; }
@@ -37,6 +53,18 @@ public sealed class Generator
         if (tokens.IsEmpty || Length + tokens.Length > Capacity)
         {
             throw new InvalidOperationException($"cannot append {tokens.Length} tokens to a sequence of {Length} with capacity {Capacity}");
+        }
+
+        if (tokens.Length == 1)
+        {
+            var blockSize = _runner.BlockSize;
+            _decodeBatch.TokenIds[0] = tokens[0];
+            _decodeBatch.Positions[0] = Length;
+            _decodeBatch.ContextLengths[0] = Length + 1;
+            _decodeBatch.SlotMapping[0] = (_blockTable[Length / blockSize] * blockSize) + (Length % blockSize);
+            _runner.Forward(_decodeBatch, _logits);
+            Length++;
+            return _logits;
         }
 
         for (var start = 0; start < tokens.Length; start += MaxChunkTokens)

@@ -110,7 +110,8 @@ public sealed class ModelRunner : IModelRunner
         var half = Config.RopeDimensionCount / 2;
         for (var r = 0; r < batch.NumTokens; r++)
         {
-            Rope.ComputeAngles(batch.Positions[r], Config.RopeFreqBase, _scratch.RopeCos.AsSpan(r * half, half), _scratch.RopeSin.AsSpan(r * half, half));
+            Rope.ComputeAngles(batch.Positions[r], Config.RopeFreqBase, Config.RopeFreqScale, _weights.RopeFrequencyFactors,
+                _scratch.RopeCos.AsSpan(r * half, half), _scratch.RopeSin.AsSpan(r * half, half));
         }
     }
 
@@ -165,6 +166,11 @@ public sealed class ModelRunner : IModelRunner
     {
         var dim = Config.EmbeddingLength;
         var m = batch.LogitsRows.Length;
+        if (m == 0)
+        {
+            return; // a prefill chunk that does not end its prompt needs no logits
+        }
+
         for (var j = 0; j < m; j++)
         {
             var row = batch.LogitsRows[j];

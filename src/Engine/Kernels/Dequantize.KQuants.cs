@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Serving.Engine.Kernels;
 
@@ -6,20 +7,24 @@ namespace Serving.Engine.Kernels;
 public static partial class Dequantize
 {
     /// <summary>
-    /// Unpacks the 12 scale bytes of a Q4_K/Q5_K super-block into 8 six-bit scales and 8 six-bit mins (ggml's
-    /// <c>get_scale_min_k4</c>): sub-blocks 0-3 use the low 6 bits of bytes 0-3 (scales) and 4-7 (mins); sub-blocks 4-7 take
-    /// their low 4 bits from bytes 8-11 (scale: low nibble, min: high nibble) and their top 2 bits from the top 2 bits of
-    /// bytes 0-3 (scales) and 4-7 (mins).
+    /// Unpacks the 12 scale bytes of a Q4_K/Q5_K super-block into 8 six-bit scales and 8 six-bit mins, one per byte of
+    /// the two results (byte s = sub-block s; ggml's <c>get_scale_min_k4</c>): sub-blocks 0-3 use the low 6 bits of bytes
+    /// 0-3 (scales) and 4-7 (mins); sub-blocks 4-7 take their low 4 bits from bytes 8-11 (scale: low nibble, min: high
+    /// nibble) and their top 2 bits from the top 2 bits of bytes 0-3 (scales) and 4-7 (mins).
     /// </summary>
-    internal static void UnpackScaleMinK4(ReadOnlySpan<byte> packed, Span<byte> scales, Span<byte> mins)
+    /// <remarks>Works on three 32-bit words at once, as ggml's SIMD code does, because it runs once per block in the dot products.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (ulong Scales, ulong Mins) UnpackScaleMinK4(ReadOnlySpan<byte> packed)
     {
-        for (var j = 0; j < 4; j++)
-        {
-            scales[j] = (byte)(packed[j] & 63);
-            mins[j] = (byte)(packed[j + 4] & 63);
-            scales[j + 4] = (byte)((packed[j + 8] & 0xF) | ((packed[j] >> 6) << 4));
-            mins[j + 4] = (byte)((packed[j + 8] >> 4) | ((packed[j + 4] >> 6) << 4));
-        }
+        const uint Low6 = 0x3F3F3F3F, Low4 = 0x0F0F0F0F, Low2 = 0x03030303;
+        var w0 = BinaryPrimitives.ReadUInt32LittleEndian(packed);
+        var w1 = BinaryPrimitives.ReadUInt32LittleEndian(packed[4..]);
+        var w2 = BinaryPrimitives.ReadUInt32LittleEndian(packed[8..]);
+        var scalesLow = w0 & Low6;
+        var minsLow = w1 & Low6;
+        var scalesHigh = (w2 & Low4) | (((w0 >> 6) & Low2) << 4);
+        var minsHigh = ((w2 >> 4) & Low4) | (((w1 >> 6) & Low2) << 4);
+        return (scalesLow | ((ulong)scalesHigh << 32), minsLow | ((ulong)minsHigh << 32));
     }
 
     /// <summary>
@@ -29,19 +34,17 @@ public static partial class Dequantize
     /// </summary>
     private static void Q4_K(ReadOnlySpan<byte> source, Span<float> destination)
     {
-        Span<byte> scales = stackalloc byte[8];
-        Span<byte> mins = stackalloc byte[8];
         for (int b = 0, o = 0; o < destination.Length; b += 144, o += 256)
         {
             var block = source.Slice(b, 144);
             var d = Fp16.ToSingle(BinaryPrimitives.ReadUInt16LittleEndian(block));
             var dmin = Fp16.ToSingle(BinaryPrimitives.ReadUInt16LittleEndian(block[2..]));
-            UnpackScaleMinK4(block.Slice(4, 12), scales, mins);
+            var (scales, mins) = UnpackScaleMinK4(block.Slice(4, 12));
             var qs = block[16..];
             for (var c = 0; c < 4; c++)
             {
-                float d1 = d * scales[2 * c], m1 = dmin * mins[2 * c];
-                float d2 = d * scales[(2 * c) + 1], m2 = dmin * mins[(2 * c) + 1];
+                float d1 = d * (byte)(scales >> (16 * c)), m1 = dmin * (byte)(mins >> (16 * c));
+                float d2 = d * (byte)(scales >> ((16 * c) + 8)), m2 = dmin * (byte)(mins >> ((16 * c) + 8));
                 var y = destination.Slice(o + (64 * c), 64);
                 for (var l = 0; l < 32; l++)
                 {
@@ -59,20 +62,18 @@ public static partial class Dequantize
     /// </summary>
     private static void Q5_K(ReadOnlySpan<byte> source, Span<float> destination)
     {
-        Span<byte> scales = stackalloc byte[8];
-        Span<byte> mins = stackalloc byte[8];
         for (int b = 0, o = 0; o < destination.Length; b += 176, o += 256)
         {
             var block = source.Slice(b, 176);
             var d = Fp16.ToSingle(BinaryPrimitives.ReadUInt16LittleEndian(block));
             var dmin = Fp16.ToSingle(BinaryPrimitives.ReadUInt16LittleEndian(block[2..]));
-            UnpackScaleMinK4(block.Slice(4, 12), scales, mins);
+            var (scales, mins) = UnpackScaleMinK4(block.Slice(4, 12));
             var qh = block.Slice(16, 32);
             var qs = block[48..];
             for (var c = 0; c < 4; c++)
             {
-                float d1 = d * scales[2 * c], m1 = dmin * mins[2 * c];
-                float d2 = d * scales[(2 * c) + 1], m2 = dmin * mins[(2 * c) + 1];
+                float d1 = d * (byte)(scales >> (16 * c)), m1 = dmin * (byte)(mins >> (16 * c));
+                float d2 = d * (byte)(scales >> ((16 * c) + 8)), m2 = dmin * (byte)(mins >> ((16 * c) + 8));
                 int lowBit = 1 << (2 * c), highBit = 2 << (2 * c);
                 var y = destination.Slice(o + (64 * c), 64);
                 for (var l = 0; l < 32; l++)

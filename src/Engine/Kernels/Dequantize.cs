@@ -7,7 +7,7 @@ namespace Serving.Engine.Kernels;
 
 /// <summary>
 /// Format definitions (ggml's): dequantize a run of blocks into floats. Each format's value formula is in its method's
-/// summary; the arithmetic order follows ggml's reference dequantizers so results match them bit for bit.
+/// summary, with the operations in the order ggml's C reference dequantizers write them.
 /// </summary>
 public static partial class Dequantize
 {

@@ -24,6 +24,17 @@ internal static class Fp16
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe float Load(byte* source) => ToSingle(Unsafe.ReadUnaligned<ushort>(source));
 
+    /// <summary>
+    /// Reads a half-precision block scale for the dot-product kernels: exact for every finite half, without
+    /// <see cref="ToSingle"/>'s Inf/NaN branch (a scale is finite in any file a quantizer wrote).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe float LoadScale(byte* source)
+    {
+        var bits = (uint)Unsafe.ReadUnaligned<ushort>(source);
+        return BitConverter.UInt32BitsToSingle(((bits & 0x8000) << 16) | ((bits & 0x7FFF) << 13)) * 5.192296858534828e33f; // 2^112
+    }
+
     /// <summary>Rounds a float to the nearest half (ties to even) and back, as ggml stores a block scale.</summary>
     public static float Round(float value) => (float)(Half)value;
 }

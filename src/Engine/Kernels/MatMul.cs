@@ -20,7 +20,8 @@ public static unsafe partial class MatMul
     /// to 8 bits per block (Q8_0 blocks of 32 for Q4_0/Q8_0 weights, Q8_K blocks of 256 for Q4_K/Q5_K/Q6_K; see
     /// <see cref="Quantize"/>), then integer dot products are scaled per block:
     /// <c>y = Σ_blocks d_w · d_x · Σ_j q_w[j] · q_x[j]</c> (K-quants: with sub-block scales and mins). Float weights
-    /// (F32/F16/BF16) use float activations, as <see cref="MultiplyExact"/>. Each weight row is read once for all n rows.
+    /// (F32/F16/BF16) use float activations, as <see cref="MultiplyExact"/>. Each weight row is read from memory once per
+    /// chunk of input rows (once for all n when their 8-bit copies fit in 256 KiB) and dotted with four input rows at a time.
     /// </summary>
     /// <param name="w">Weights, <c>[Rows, Columns]</c>.</param>
     /// <param name="x">Input rows, <c>[n, Columns]</c> (longer spans are fine; the rest is ignored).</param>
@@ -45,19 +46,8 @@ public static unsafe partial class MatMul
         var scratch = ActivationScratch.ForCurrentThread(n, w.Columns);
         fixed (float* px = x, py = y)
         {
-            for (var i = 0; i < n; i++)
-            {
-                var row = px + ((long)i * w.Columns);
-                var quants = scratch.Quants + ((long)i * w.Columns);
-                if (format == ActivationFormat.Q8_0)
-                {
-                    Quantize.RowQ8_0(row, w.Columns, quants, scratch.Scales + ((long)i * w.Columns / 32));
-                }
-                else
-                {
-                    Quantize.RowQ8_K(row, w.Columns, quants, scratch.Scales + ((long)i * w.Columns / 256), scratch.Sums + ((long)i * w.Columns / 16));
-                }
-            }
+            var quantize = new QuantizeRowsBody(px, n, w.Columns, format, scratch);
+            pool.For((n + QuantizeRowsBody.RowsPerItem - 1) / QuantizeRowsBody.RowsPerItem, ref quantize);
 
             var plan = WorkPlan.Create(w, n, w.Columns, pool.Threads);
             var body = new QuantizedMatMulBody(w, scratch, n, py, plan);
@@ -124,8 +114,10 @@ public static unsafe partial class MatMul
     {
         public static WorkPlan Create(WeightMatrix w, int n, long activationRowBytes, int threads)
         {
-            var columnsPerChunk = (int)Math.Clamp(ActivationChunkBytes / activationRowBytes, 1, n);
-            var columnChunks = (n + columnsPerChunk - 1) / columnsPerChunk;
+            // Equal column chunks, each a multiple of 4 input rows so the 4-row kernels cover them.
+            var columnChunks = (int)Math.Clamp(((n * activationRowBytes) + ActivationChunkBytes - 1) / ActivationChunkBytes, 1, n);
+            var columnsPerChunk = Math.Min(n, (((n + columnChunks - 1) / columnChunks) + 3) & ~3);
+            columnChunks = (n + columnsPerChunk - 1) / columnsPerChunk;
             var rowsPerChunk = (int)Math.Clamp(WeightChunkBytes / w.RowBytes, 1, w.Rows);
             var rowsForBalance = (int)Math.Max(1, (long)w.Rows * columnChunks / (MinItemsPerThread * threads));
             rowsPerChunk = Math.Min(rowsPerChunk, rowsForBalance);

@@ -1,4 +1,7 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Serving.Engine.Execution;
 
 namespace Serving.Engine.Kernels;
@@ -8,7 +11,8 @@ namespace Serving.Engine.Kernels;
 /// found through the sequence's block table.</summary>
 /// <remarks>
 /// Work is split into tiles: up to <c>TileRows</c> consecutive rows of one sequence × the query heads that share one KV
-/// head (grouped-query attention). A tile reads (and, for F16, converts) each K/V block once for all its rows and heads.
+/// head (grouped-query attention). A tile reads (and, for F16, converts) each K/V block once for all its rows and heads;
+/// when there are too few tiles to keep the threads busy (decode), each query head becomes its own item instead.
 /// Softmax is online, block by block (running max, rescaled sum and accumulator), so no buffer of context-length scores is
 /// needed and large scores never overflow. Each (row, head) goes through exactly the same operations in the same order
 /// whatever tile or batch it is in, so results are batch invariant.
@@ -35,6 +39,9 @@ internal static unsafe class PagedAttention
             }
         }
 
+        // NOTE: few tiles (a decode of one or two sequences) would leave threads idle, so then each query head is its own
+        // item; a head's arithmetic is the same either way, so this choice never changes a result.
+        var headsPerItem = numTiles * cache.NumKVHeads < 4 * pool.Threads ? 1 : group;
         var body = new Body
         {
             Cache = cache,
@@ -48,9 +55,10 @@ internal static unsafe class PagedAttention
             Output = output,
             NumHeads = numHeads,
             Group = group,
+            HeadsPerItem = headsPerItem,
             Scale = 1.0f / MathF.Sqrt(cache.HeadDim),
         };
-        pool.For(numTiles * cache.NumKVHeads, ref body);
+        pool.For(numTiles * numHeads / headsPerItem, ref body);
     }
 
     /// <summary>One query head of one row (the single-row, single-head case of a tile).</summary>
@@ -126,9 +134,17 @@ internal static unsafe class PagedAttention
     {
         var headDim = q.Length;
         var s = scores[..count];
-        for (var j = 0; j < count; j++)
+        var wide = Vector512.IsHardwareAccelerated && headDim % Vector512<float>.Count == 0;
+        if (wide)
         {
-            s[j] = TensorPrimitives.Dot(q, keys.Slice(j * headDim, headDim)) * scale;
+            ScoresVector512(q, keys, scale, s);
+        }
+        else
+        {
+            for (var j = 0; j < count; j++)
+            {
+                s[j] = TensorPrimitives.Dot(q, keys.Slice(j * headDim, headDim)) * scale;
+            }
         }
 
         var blockMax = TensorPrimitives.Max(s);
@@ -143,9 +159,54 @@ internal static unsafe class PagedAttention
         TensorPrimitives.Subtract(s, max, s);
         TensorPrimitives.Exp(s, s);
         sum += TensorPrimitives.Sum(s);
+        if (wide)
+        {
+            AccumulateVector512(values, s, accumulator);
+            return;
+        }
+
         for (var j = 0; j < count; j++)
         {
             TensorPrimitives.MultiplyAdd(values.Slice(j * headDim, headDim), s[j], accumulator, accumulator);
+        }
+    }
+
+    /// <summary><c>scores[j] = scale · q·keys[j]</c> with the head dimension a multiple of 16: no per-key call overhead, which
+    /// dominates at head sizes of 64-128.</summary>
+    private static void ScoresVector512(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, float scale, Span<float> scores)
+    {
+        var headDim = q.Length;
+        ref var qStart = ref MemoryMarshal.GetReference(q);
+        ref var keyStart = ref MemoryMarshal.GetReference(keys);
+        for (var j = 0; j < scores.Length; j++)
+        {
+            ref var key = ref Unsafe.Add(ref keyStart, j * headDim);
+            var acc = Vector512<float>.Zero;
+            for (var d = 0; d < headDim; d += Vector512<float>.Count)
+            {
+                acc = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref qStart, (nuint)d), Vector512.LoadUnsafe(ref key, (nuint)d), acc);
+            }
+
+            scores[j] = Vector512.Sum(acc) * scale;
+        }
+    }
+
+    /// <summary><c>accumulator += Σ_j weights[j] · values[j]</c>, one 16-wide slice of the accumulator in a register across
+    /// all keys of the block.</summary>
+    private static void AccumulateVector512(ReadOnlySpan<float> values, ReadOnlySpan<float> weights, Span<float> accumulator)
+    {
+        var headDim = accumulator.Length;
+        ref var valueStart = ref MemoryMarshal.GetReference(values);
+        ref var accStart = ref MemoryMarshal.GetReference(accumulator);
+        for (var d = 0; d < headDim; d += Vector512<float>.Count)
+        {
+            var acc = Vector512.LoadUnsafe(ref accStart, (nuint)d);
+            for (var j = 0; j < weights.Length; j++)
+            {
+                acc = Vector512.FusedMultiplyAdd(Vector512.Create(weights[j]), Vector512.LoadUnsafe(ref valueStart, (nuint)((j * headDim) + d)), acc);
+            }
+
+            acc.StoreUnsafe(ref accStart, (nuint)d);
         }
     }
 
@@ -182,20 +243,22 @@ internal static unsafe class PagedAttention
         public float[] Output;
         public int NumHeads;
         public int Group;
+        public int HeadsPerItem;
         public float Scale;
 
         public readonly void Invoke(int index)
         {
             // NOTE: tiles in reverse: later rows of a prefill chunk attend to more entries, and the pool hands indices out
             // in order, so the longest tiles start first and the loop ends on short ones (less idle tail).
-            var tile = NumTiles - 1 - (index / Cache.NumKVHeads);
-            var kvHead = index % Cache.NumKVHeads;
+            var itemsPerTile = NumHeads / HeadsPerItem;
+            var tile = NumTiles - 1 - (index / itemsPerTile);
+            var firstHead = index % itemsPerTile * HeadsPerItem;
             var first = TileStarts[tile];
             var seq = RowSequence[first];
             var rows = Math.Min(TileRows, Batch.QueryStarts[seq + 1] - first);
             var stride = NumHeads * Cache.HeadDim;
             Tile(Cache, Layer, Batch.BlockTables[seq], Batch.Positions.AsSpan(first, rows), Query.AsSpan(first * stride, rows * stride),
-                stride, kvHead * Group, Group, kvHead, Scale, Output.AsSpan(first * stride, rows * stride));
+                stride, firstHead, HeadsPerItem, firstHead / Group, Scale, Output.AsSpan(first * stride, rows * stride));
         }
     }
 }

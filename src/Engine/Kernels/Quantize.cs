@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -17,23 +18,14 @@ internal static unsafe class Quantize
     {
         for (var b = 0; b < columns / 32; b++, x += 32, quants += 32)
         {
-            var amax = 0f;
-            for (var j = 0; j < 32; j++)
-            {
-                amax = MathF.Max(amax, MathF.Abs(x[j]));
-            }
-
+            var amax = MaxMagnitude(x, 32);
             scales[b] = Fp16.Round(amax / 127f);
             var id = amax != 0f ? 127f / amax : 0f;
             if (Avx2.IsSupported)
             {
                 var m = Vector256.Create(id);
-                var i0 = Avx.ConvertToVector256Int32(Avx.RoundToNearestInteger(Vector256.Load(x) * m));
-                var i1 = Avx.ConvertToVector256Int32(Avx.RoundToNearestInteger(Vector256.Load(x + 8) * m));
-                var i2 = Avx.ConvertToVector256Int32(Avx.RoundToNearestInteger(Vector256.Load(x + 16) * m));
-                var i3 = Avx.ConvertToVector256Int32(Avx.RoundToNearestInteger(Vector256.Load(x + 24) * m));
-                var lo = Vector256.Narrow(i0, i1);
-                var hi = Vector256.Narrow(i2, i3);
+                var lo = Vector256.Narrow(RoundToInt32(Vector256.Load(x) * m), RoundToInt32(Vector256.Load(x + 8) * m));
+                var hi = Vector256.Narrow(RoundToInt32(Vector256.Load(x + 16) * m), RoundToInt32(Vector256.Load(x + 24) * m));
                 Vector256.Narrow(lo, hi).Store(quants);
             }
             else
@@ -55,17 +47,7 @@ internal static unsafe class Quantize
     {
         for (var b = 0; b < columns / 256; b++, x += 256, quants += 256, sums += 16)
         {
-            float amax = 0f, max = 0f;
-            for (var j = 0; j < 256; j++)
-            {
-                var ax = MathF.Abs(x[j]);
-                if (ax > amax)
-                {
-                    amax = ax;
-                    max = x[j];
-                }
-            }
-
+            var amax = MaxMagnitude(x, 256);
             if (amax == 0f)
             {
                 scales[b] = 0f;
@@ -74,21 +56,96 @@ internal static unsafe class Quantize
                 continue;
             }
 
+            var max = x[FirstWithMagnitude(x, 256, amax)];
             var iscale = -127f / max;
-            for (var k = 0; k < 16; k++)
+            if (Avx2.IsSupported)
             {
-                var sum = 0;
-                for (var j = 16 * k; j < (16 * k) + 16; j++)
+                var m = Vector256.Create(iscale);
+                var limit = Vector256.Create(127);
+                for (var k = 0; k < 16; k += 2)
                 {
-                    var q = Math.Min(127, (int)MathF.Round(iscale * x[j]));
-                    quants[j] = (sbyte)q;
-                    sum += q;
+                    var p = x + (16 * k);
+                    var i0 = Avx2.Min(RoundToInt32(Vector256.Load(p) * m), limit);
+                    var i1 = Avx2.Min(RoundToInt32(Vector256.Load(p + 8) * m), limit);
+                    var i2 = Avx2.Min(RoundToInt32(Vector256.Load(p + 16) * m), limit);
+                    var i3 = Avx2.Min(RoundToInt32(Vector256.Load(p + 24) * m), limit);
+                    Vector256.Narrow(Vector256.Narrow(i0, i1), Vector256.Narrow(i2, i3)).Store(quants + (16 * k));
+                    sums[k] = (short)Vector256.Sum(i0 + i1);
+                    sums[k + 1] = (short)Vector256.Sum(i2 + i3);
                 }
+            }
+            else
+            {
+                for (var k = 0; k < 16; k++)
+                {
+                    var sum = 0;
+                    for (var j = 16 * k; j < (16 * k) + 16; j++)
+                    {
+                        var q = Math.Min(127, (int)MathF.Round(iscale * x[j]));
+                        quants[j] = (sbyte)q;
+                        sum += q;
+                    }
 
-                sums[k] = (short)sum;
+                    sums[k] = (short)sum;
+                }
             }
 
             scales[b] = 1f / iscale;
         }
+    }
+
+    private static Vector256<int> RoundToInt32(Vector256<float> value) =>
+        Avx.ConvertToVector256Int32(Avx.RoundToNearestInteger(value));
+
+    /// <summary><c>max |x[j]|</c> over <paramref name="count"/> values (a multiple of 32).</summary>
+    private static float MaxMagnitude(float* x, int count)
+    {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            var amax = 0f;
+            for (var j = 0; j < count; j++)
+            {
+                amax = MathF.Max(amax, MathF.Abs(x[j]));
+            }
+
+            return amax;
+        }
+
+        var m = Vector256<float>.Zero;
+        for (var j = 0; j < count; j += 8)
+        {
+            m = Vector256.Max(m, Vector256.Abs(Vector256.Load(x + j)));
+        }
+
+        var h = Vector128.Max(m.GetLower(), m.GetUpper());
+        return MathF.Max(MathF.Max(h[0], h[1]), MathF.Max(h[2], h[3]));
+    }
+
+    /// <summary>The first index whose magnitude equals <paramref name="amax"/> (which occurs in the block).</summary>
+    private static int FirstWithMagnitude(float* x, int count, float amax)
+    {
+        var j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var target = Vector256.Create(amax);
+            for (; j < count; j += 8)
+            {
+                var mask = Vector256.Equals(Vector256.Abs(Vector256.Load(x + j)), target).ExtractMostSignificantBits();
+                if (mask != 0)
+                {
+                    return j + BitOperations.TrailingZeroCount(mask);
+                }
+            }
+        }
+
+        for (j = 0; j < count; j++)
+        {
+            if (MathF.Abs(x[j]) == amax)
+            {
+                return j;
+            }
+        }
+
+        throw new InvalidOperationException("amax does not occur in the block.");
     }
 }

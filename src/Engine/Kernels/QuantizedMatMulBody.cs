@@ -13,9 +13,7 @@ internal readonly unsafe struct QuantizedMatMulBody : IParallelBody
         RowBytes = w.RowBytes;
         Rows = w.Rows;
         Columns = w.Columns;
-        Quants = activations.Quants;
-        Scales = activations.Scales;
-        Sums = activations.Sums;
+        Activations = activations;
         N = n;
         Y = y;
         Plan = plan;
@@ -31,14 +29,8 @@ internal readonly unsafe struct QuantizedMatMulBody : IParallelBody
 
     public int Columns { get; }
 
-    /// <summary>[N, Columns] quantized input rows.</summary>
-    public sbyte* Quants { get; }
-
-    /// <summary>[N, Columns / activation block] activation scales.</summary>
-    public float* Scales { get; }
-
-    /// <summary>[N, Columns / 16] sums of 16 quantized values (Q8_K only).</summary>
-    public short* Sums { get; }
+    /// <summary>The N quantized input rows.</summary>
+    public ActivationScratch Activations { get; }
 
     public int N { get; }
 
@@ -62,19 +54,19 @@ internal readonly unsafe struct QuantizedMatMulBody : IParallelBody
         switch (Type)
         {
             case GgmlType.Q8_0:
-                MatMul.Rows<MatMul.Q8_0Kernel>(this, r0, r1, c0, c1, 32);
+                MatMul.Rows<MatMul.Q8Kernel<MatMul.Q8_0Blocks>>(this, r0, r1, c0, c1);
                 break;
             case GgmlType.Q4_0:
-                MatMul.Rows<MatMul.Q4_0Kernel>(this, r0, r1, c0, c1, 32);
+                MatMul.Rows<MatMul.Q8Kernel<MatMul.Q4_0Blocks>>(this, r0, r1, c0, c1);
                 break;
             case GgmlType.Q4_K:
-                MatMul.Rows<MatMul.Q4_KKernel>(this, r0, r1, c0, c1, 256);
+                MatMul.Rows<MatMul.Q4_KKernel>(this, r0, r1, c0, c1);
                 break;
             case GgmlType.Q5_K:
-                MatMul.Rows<MatMul.Q5_KKernel>(this, r0, r1, c0, c1, 256);
+                MatMul.Rows<MatMul.Q5_KKernel>(this, r0, r1, c0, c1);
                 break;
             case GgmlType.Q6_K:
-                MatMul.Rows<MatMul.Q6_KKernel>(this, r0, r1, c0, c1, 256);
+                MatMul.Rows<MatMul.Q6_KKernel>(this, r0, r1, c0, c1);
                 break;
             default:
                 throw new InvalidOperationException($"{Type} has no 8-bit-activation kernel.");

@@ -6,21 +6,29 @@ namespace Serving.Engine.Kernels;
 /// <c>position * freqBase^(-2i / ropeDims)</c>.</summary>
 internal static class Rope
 {
-    /// <summary>Fills the cos and sin of the <c>ropeDims / 2</c> angles of one position.</summary>
+    /// <summary>Fills the cos and sin of the <c>ropeDims / 2</c> angles of one position:
+    /// <c>angle[i] = freqScale * position * freqBase^(-2i / ropeDims) / frequencyFactors[i]</c>.</summary>
+    /// <param name="position">Token position.</param>
+    /// <param name="freqBase">Rope base (<c>rope.freq_base</c>).</param>
+    /// <param name="freqScale">Linear rope scaling: 1 / <c>rope.scaling.factor</c> (1 when unscaled).</param>
+    /// <param name="frequencyFactors">Per-pair divisors (<c>rope_freqs.weight</c>, Llama 3.1-style scaling), or empty.</param>
+    /// <param name="cos">Receives the cosines.</param>
+    /// <param name="sin">Receives the sines.</param>
     /// <remarks>The angle is advanced by repeated float multiplication, exactly as ggml's <c>rope_cache_init</c> does, so
     /// the angles (and logits) follow llama.cpp's rounding rather than a more exact but different one.</remarks>
-    public static void ComputeAngles(int position, float freqBase, Span<float> cos, Span<float> sin)
+    public static void ComputeAngles(int position, float freqBase, float freqScale, ReadOnlySpan<float> frequencyFactors, Span<float> cos, Span<float> sin)
     {
-        if (sin.Length != cos.Length)
+        if (sin.Length != cos.Length || (!frequencyFactors.IsEmpty && frequencyFactors.Length != cos.Length))
         {
-            throw new ArgumentException("cos and sin must have the same length");
+            throw new ArgumentException("cos, sin and the frequency factors (if any) must have the same length");
         }
 
         var thetaScale = MathF.Pow(freqBase, -1.0f / cos.Length);
         float theta = position;
         for (var i = 0; i < cos.Length; i++)
         {
-            (sin[i], cos[i]) = MathF.SinCos(theta);
+            var angle = freqScale * (frequencyFactors.IsEmpty ? theta : theta / frequencyFactors[i]);
+            (sin[i], cos[i]) = MathF.SinCos(angle);
             theta *= thetaScale;
         }
     }

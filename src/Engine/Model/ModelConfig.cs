@@ -31,6 +31,9 @@ public sealed record ModelConfig
 
     public required float RopeFreqBase { get; init; }
 
+    /// <summary>Linear rope scaling, 1 / <c>rope.scaling.factor</c> (llama.cpp's <c>freq_scale</c>); 1 when unscaled.</summary>
+    public float RopeFreqScale { get; init; } = 1f;
+
     public required float RmsNormEpsilon { get; init; }
 
     /// <summary>Training context length (<c>{arch}.context_length</c>), in tokens.</summary>
@@ -49,6 +52,11 @@ public sealed record ModelConfig
         var embedding = Require<int>(file, $"{name}.embedding_length");
         var numHeads = Require<int>(file, $"{name}.attention.head_count");
         var headDim = file.Get($"{name}.attention.key_length", embedding / numHeads);
+        if (file.Get($"{name}.attention.value_length", headDim) != headDim)
+        {
+            throw new ModelLoadException($"{name}.attention.value_length differs from the key length {headDim}, which this engine does not support");
+        }
+
         var embd = file.FindTensor("token_embd.weight") ?? throw new ModelLoadException("model file is missing required tensor 'token_embd.weight'");
         var config = new ModelConfig
         {
@@ -62,11 +70,31 @@ public sealed record ModelConfig
             HeadDim = headDim,
             RopeDimensionCount = file.Get($"{name}.rope.dimension_count", headDim),
             RopeFreqBase = file.Get($"{name}.rope.freq_base", DefaultRopeFreqBase),
+            RopeFreqScale = ReadRopeFreqScale(file, name),
             RmsNormEpsilon = Require<float>(file, $"{name}.attention.layer_norm_rms_epsilon"),
             ContextLength = Require<int>(file, $"{name}.context_length"),
         };
         config.Validate();
         return config;
+    }
+
+    /// <summary>llama.cpp's rope scaling keys: none or linear are computed here; YaRN and LongRoPE change the angles in
+    /// ways this engine does not implement, so such a model is refused rather than run with wrong positions.</summary>
+    private static float ReadRopeFreqScale(GgufFile file, string name)
+    {
+        var type = file.Get<string>($"{name}.rope.scaling.type") ?? "none";
+        if (type is not ("none" or "linear"))
+        {
+            throw new ModelLoadException($"rope scaling type '{type}' is not supported (supported: none, linear)");
+        }
+
+        var factor = file.Get($"{name}.rope.scale_linear", 0f);
+        if (factor == 0f)
+        {
+            factor = file.Get($"{name}.rope.scaling.factor", 0f);
+        }
+
+        return factor == 0f ? 1f : 1f / factor;
     }
 
     private static T Require<T>(GgufFile file, string key) where T : struct =>

@@ -7,12 +7,13 @@ namespace Serving.Engine.Model;
 /// <remarks>Matrices point into the <see cref="GgufFile"/> mapping, so the file must outlive this object.</remarks>
 internal sealed class ModelWeights
 {
-    private ModelWeights(WeightMatrix tokenEmbedding, float[] outputNorm, WeightMatrix output, LayerWeights[] layers)
+    private ModelWeights(WeightMatrix tokenEmbedding, float[] outputNorm, WeightMatrix output, LayerWeights[] layers, float[] ropeFrequencyFactors)
     {
         TokenEmbedding = tokenEmbedding;
         OutputNorm = outputNorm;
         Output = output;
         Layers = layers;
+        RopeFrequencyFactors = ropeFrequencyFactors;
     }
 
     /// <summary>[VocabSize, EmbeddingLength]</summary>
@@ -24,6 +25,10 @@ internal sealed class ModelWeights
     public WeightMatrix Output { get; }
 
     public IReadOnlyList<LayerWeights> Layers { get; }
+
+    /// <summary>[RopeDimensionCount / 2] divisors of the rope angles (<c>rope_freqs.weight</c>, Llama 3.1-style long-context
+    /// scaling), or empty when the file has none.</summary>
+    public float[] RopeFrequencyFactors { get; }
 
     /// <summary>Binds every tensor; <see cref="ModelLoadException"/> lists all missing tensors at once, or names a misshapen one.</summary>
     public static ModelWeights Load(GgufFile file, ModelConfig config)
@@ -60,7 +65,8 @@ internal sealed class ModelWeights
             };
         }
 
-        return new ModelWeights(embedding, binder.Vector("output_norm.weight", dim), output, layers);
+        var ropeFactors = file.FindTensor("rope_freqs.weight") is null ? [] : binder.Vector("rope_freqs.weight", config.RopeDimensionCount / 2);
+        return new ModelWeights(embedding, binder.Vector("output_norm.weight", dim), output, layers, ropeFactors);
     }
 
     /// <summary>Every tensor the forward pass reads (<c>output.weight</c> is optional: absent means tied to the embedding).</summary>

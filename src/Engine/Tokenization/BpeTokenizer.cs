@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 using Serving.Engine.Gguf;
 
@@ -15,7 +14,7 @@ internal sealed class BpeTokenizer : Tokenizer, IPairRanker
     private readonly bool _ignoreMerges;
 
     private BpeTokenizer(Vocabulary vocabulary, PreTokenizerSpec spec, Dictionary<string, int> ranks)
-        : base(vocabulary, [.. Enumerable.Range(0, vocabulary.Count).Select(id => BuildPiece(vocabulary, id))], spec.CleanSpaces)
+        : base(vocabulary, BuildPieces(vocabulary, DecodeByteLevel), spec.CleanSpaces)
     {
         _ranks = ranks.GetAlternateLookup<ReadOnlySpan<char>>();
         _preTokenizer = new PreTokenizer(spec.Patterns);
@@ -32,7 +31,7 @@ internal sealed class BpeTokenizer : Tokenizer, IPairRanker
         for (var i = 0; i < merges.Length; i++)
         {
             // NOTE: llama.cpp splits at the first space after position 0 and keeps the first rank of a repeated pair.
-            if (merges[i].IndexOf(' ', 1) > 0)
+            if (merges[i].Length > 1 && merges[i].IndexOf(' ', 1) > 0)
             {
                 ranks.TryAdd(merges[i], i);
             }
@@ -121,29 +120,6 @@ internal sealed class BpeTokenizer : Tokenizer, IPairRanker
                 }
             }
         }
-    }
-
-    private static byte[] BuildPiece(Vocabulary vocabulary, int id)
-    {
-        var text = vocabulary.Texts[id];
-        var attributes = vocabulary.Attributes[id];
-        if ((attributes & (TokenAttributes.Unknown | TokenAttributes.Control | TokenAttributes.UserDefined)) != 0)
-        {
-            return Encoding.UTF8.GetBytes(text);
-        }
-
-        if ((attributes & TokenAttributes.Normal) != 0)
-        {
-            return DecodeByteLevel(text);
-        }
-
-        if ((attributes & TokenAttributes.Byte) != 0 && text.Length >= 5
-            && byte.TryParse(text.AsSpan(3, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value))
-        {
-            return [value];
-        }
-
-        return [];
     }
 
     /// <summary>Maps a byte-level token string back to bytes (llama.cpp's <c>llama_decode_text</c>, unmapped characters included).</summary>

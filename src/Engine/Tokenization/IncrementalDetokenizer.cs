@@ -37,7 +37,7 @@ public sealed class IncrementalDetokenizer
         var emitted = 0;
         foreach (var id in promptIds)
         {
-            emitted += Add(id).Length;
+            emitted += AddSpan(id).Length;
         }
 
         _charsToSkip = tokenizer.Decode(promptIds, removeSpecial: false, unparseSpecial).Length - emitted;
@@ -45,6 +45,13 @@ public sealed class IncrementalDetokenizer
 
     /// <summary>Feeds the next token; returns the text it completes (often empty, never a partial character).</summary>
     public string Add(int tokenId)
+    {
+        var text = AddSpan(tokenId);
+        return text.IsEmpty ? string.Empty : new string(text);
+    }
+
+    /// <summary>As <see cref="Add"/> without allocating: the text is a view of an internal buffer, valid until the next call.</summary>
+    public ReadOnlySpan<char> AddSpan(int tokenId)
     {
         var piece = _tokenizer.Piece(tokenId, _unparseSpecial, _isFirstToken && _tokenizer.Vocabulary.AddSpacePrefix);
         _isFirstToken = false;
@@ -66,10 +73,10 @@ public sealed class IncrementalDetokenizer
     {
         _bytes.ResetWrittenCount();
         _cleaner?.Flush(_bytes);
-        return DecodeBytes(flush: true);
+        return new string(DecodeBytes(flush: true));
     }
 
-    private string DecodeBytes(bool flush)
+    private ReadOnlySpan<char> DecodeBytes(bool flush)
     {
         var bytes = _bytes.WrittenSpan;
         var count = _utf8.GetCharCount(bytes, flush);
@@ -81,6 +88,6 @@ public sealed class IncrementalDetokenizer
         count = _utf8.GetChars(bytes, _chars, flush);
         var skip = Math.Min(_charsToSkip, count);
         _charsToSkip -= skip;
-        return count == skip ? string.Empty : new string(_chars, skip, count - skip);
+        return _chars.AsSpan(skip, count - skip);
     }
 }

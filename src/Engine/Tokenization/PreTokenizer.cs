@@ -33,6 +33,19 @@ internal sealed class PreTokenizer
         [@"\p{S}"] = Symbol + @"\$\+<->^`\|",
     };
 
+    /// <summary>Inclusive code point ranges that llama.cpp treats as unassigned although .NET (Unicode 16.0) has letters or
+    /// digits there.</summary>
+    /// <remarks>NOTE: llama.cpp's <c>unicode-data.cpp</c> predates Unicode 16.0, so scripts added in 16.0 (Garay, Tulu-Tigalari,
+    /// Egyptian Hieroglyphs Extended-A, ...) are neither <c>\p{L}</c> nor <c>\p{N}</c> to it. Found by tokenizing every code
+    /// point up to U+3FFFF with llama.cpp (node-llama-cpp 3.22.1) and with us, in contexts where the category decides the split.</remarks>
+    private static readonly int[] UnassignedInLlamaCpp =
+    [
+        0x1C89, 0x1C8A, 0xA7CB, 0xA7CD, 0xA7DA, 0xA7DC, 0x105C0, 0x105F3, 0x10D40, 0x10D65, 0x10D6F, 0x10D85, 0x10EC2, 0x10EC4,
+        0x11380, 0x11389, 0x1138B, 0x1138B, 0x1138E, 0x1138E, 0x11390, 0x113B5, 0x113B7, 0x113B7, 0x113D1, 0x113D1, 0x113D3, 0x113D3,
+        0x116D0, 0x116E3, 0x11BC0, 0x11BE0, 0x11BF0, 0x11BF9, 0x13460, 0x143FA, 0x16100, 0x1611D, 0x16130, 0x16139, 0x16D40, 0x16D6C,
+        0x16D70, 0x16D79, 0x18CFF, 0x18CFF, 0x1CCF0, 0x1CCF9, 0x1E5D0, 0x1E5ED, 0x1E5F0, 0x1E5FA,
+    ];
+
     private readonly Regex[] _regexes;
     private readonly bool[] _onCollapsed;
 
@@ -124,6 +137,11 @@ internal sealed class PreTokenizer
             return '\v';
         }
 
+        if (IsUnassignedInLlamaCpp(rune.Value))
+        {
+            return Other;
+        }
+
         return Rune.GetUnicodeCategory(rune) switch
         {
             UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
@@ -142,6 +160,13 @@ internal sealed class PreTokenizer
     /// <summary>Unicode White_Space outside ASCII (llama.cpp's <c>unicode_set_whitespace</c>).</summary>
     private static bool IsWhitespace(int codePoint) =>
         codePoint is 0x85 or 0xA0 or 0x1680 or (>= 0x2000 and <= 0x200A) or 0x2028 or 0x2029 or 0x202F or 0x205F or 0x3000;
+
+    private static bool IsUnassignedInLlamaCpp(int codePoint)
+    {
+        // The array holds (start, end) pairs in order: an odd insertion point falls inside a range, an exact hit is an endpoint.
+        var index = Array.BinarySearch(UnassignedInLlamaCpp, codePoint);
+        return index >= 0 || (~index & 1) == 1;
+    }
 
     private void SplitPiece(
         int regexIndex, ReadOnlySpan<char> text, string collapsedText, List<int> codePointStarts,

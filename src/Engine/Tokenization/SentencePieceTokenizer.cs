@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 using Serving.Engine.Gguf;
 
@@ -15,7 +14,7 @@ internal sealed class SentencePieceTokenizer : Tokenizer, IPairRanker
     private readonly int[] _byteTokens;
 
     private SentencePieceTokenizer(Vocabulary vocabulary)
-        : base(vocabulary, [.. Enumerable.Range(0, vocabulary.Count).Select(id => BuildPiece(vocabulary, id))], cleanSpaces: false)
+        : base(vocabulary, BuildPieces(vocabulary, text => Encoding.UTF8.GetBytes(text.Replace(SpaceEscape, ' '))), cleanSpaces: false)
     {
         _byteTokens = [.. Enumerable.Range(0, 256).Select(b => FindByteToken(vocabulary, (byte)b))];
     }
@@ -73,29 +72,6 @@ internal sealed class SentencePieceTokenizer : Tokenizer, IPairRanker
         {
             ArrayPool<char>.Shared.Return(buffer);
         }
-    }
-
-    private static byte[] BuildPiece(Vocabulary vocabulary, int id)
-    {
-        var text = vocabulary.Texts[id];
-        var attributes = vocabulary.Attributes[id];
-        if ((attributes & (TokenAttributes.Unknown | TokenAttributes.Control | TokenAttributes.UserDefined)) != 0)
-        {
-            return Encoding.UTF8.GetBytes(text);
-        }
-
-        if ((attributes & TokenAttributes.Normal) != 0)
-        {
-            return Encoding.UTF8.GetBytes(text.Replace(SpaceEscape, ' '));
-        }
-
-        if ((attributes & TokenAttributes.Byte) != 0 && text.Length >= 5
-            && byte.TryParse(text.AsSpan(3, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value))
-        {
-            return [value];
-        }
-
-        return [];
     }
 
     /// <summary><c>&lt;0xXX&gt;</c>, else the byte as a one-character token, else UNK (SentencePiece without byte fallback).</summary>

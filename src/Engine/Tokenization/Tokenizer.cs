@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using Serving.Engine.Gguf;
 
@@ -69,7 +70,7 @@ public abstract class Tokenizer
             output.Add(BosId >= 0 ? BosId : throw new InvalidOperationException("add_bos_token is set but the vocabulary has no BOS token"));
         }
 
-        var session = new SymbolMerger();
+        var merger = new SymbolMerger();
         var followsSpecial = true;
         foreach (var fragment in SpecialTokenSplitter.Split(text, Vocabulary, parseSpecial))
         {
@@ -80,7 +81,7 @@ public abstract class Tokenizer
             }
             else
             {
-                EncodeText(text.AsSpan(fragment.Start, fragment.Length), followsSpecial, session, output);
+                EncodeText(text.AsSpan(fragment.Start, fragment.Length), followsSpecial, merger, output);
                 followsSpecial = false;
             }
         }
@@ -165,6 +166,42 @@ public abstract class Tokenizer
     /// <param name="merger">Scratch for this encode call.</param>
     /// <param name="output">Where ids go.</param>
     private protected abstract void EncodeText(ReadOnlySpan<char> text, bool followsSpecial, SymbolMerger merger, List<int> output);
+
+    /// <summary>Every token's detokenized bytes with special tokens rendered (llama.cpp's <c>cache_token_to_piece</c>).</summary>
+    /// <param name="vocabulary">The vocabulary.</param>
+    /// <param name="decodeNormal">How a NORMAL token's text becomes bytes (the only part that differs between families).</param>
+    private protected static byte[][] BuildPieces(Vocabulary vocabulary, Func<string, byte[]> decodeNormal)
+    {
+        var pieces = new byte[vocabulary.Count][];
+        for (var id = 0; id < pieces.Length; id++)
+        {
+            pieces[id] = BuildPiece(vocabulary.Texts[id], vocabulary.Attributes[id], decodeNormal);
+        }
+
+        return pieces;
+    }
+
+    private static byte[] BuildPiece(string text, TokenAttributes attributes, Func<string, byte[]> decodeNormal)
+    {
+        if ((attributes & (TokenAttributes.Unknown | TokenAttributes.Control | TokenAttributes.UserDefined)) != 0)
+        {
+            return Encoding.UTF8.GetBytes(text);
+        }
+
+        if ((attributes & TokenAttributes.Normal) != 0)
+        {
+            return decodeNormal(text);
+        }
+
+        if ((attributes & TokenAttributes.Byte) != 0 && text.Length >= 5
+            && byte.TryParse(text.AsSpan(3, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value))
+        {
+            return [value];
+        }
+
+        // UNUSED and UNDEFINED tokens render as nothing, even with special tokens unparsed.
+        return [];
+    }
 
     private int CheckId(int id)
     {

@@ -59,6 +59,34 @@ internal static class TopK
         }
     }
 
+    /// <summary>Index of the first element equal to <paramref name="max"/> (the row's maximum): the argmax with ties to the
+    /// lower id. One SIMD compare per vector; cheaper than TensorPrimitives.IndexOfMax once the max is known.</summary>
+    public static int ArgMax(ReadOnlySpan<float> values, float max)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var target = new Vector<float>(max);
+            for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                if (Vector.EqualsAny(new Vector<float>(values[i..]), target))
+                {
+                    break;
+                }
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            if (values[i] == max)
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentException("max does not occur in values", nameof(max));
+    }
+
     /// <summary>Sorts ids by value, largest first, ties by lower id (insertion sort: for the ≤ 20 top logprobs).</summary>
     public static void SortDescending(Span<int> ids, ReadOnlySpan<float> values)
     {

@@ -57,6 +57,32 @@ public class ModelRunnerTests
     }
 
     [Fact]
+    public void Forward_ChunkWithoutLogitsRows_FillsCacheForTheNextChunk()
+    {
+        using var whole = Open("stories260K.gguf", KVCacheDataType.F32);
+        using var chunked = Open("stories260K.gguf", KVCacheDataType.F32);
+        int[] table = [2, 5];
+        var expected = new float[whole.VocabSize];
+        var actual = new float[whole.VocabSize];
+        whole.Forward(ForwardBatch.ForSingleSequence(PromptB, 0, table, 16), expected);
+
+        var first = ForwardBatch.ForSingleSequence(PromptB.AsSpan(0, 10), 0, table, 16);
+        chunked.Forward(new ForwardBatch
+        {
+            TokenIds = first.TokenIds,
+            Positions = first.Positions,
+            QueryStarts = first.QueryStarts,
+            ContextLengths = first.ContextLengths,
+            BlockTables = first.BlockTables,
+            SlotMapping = first.SlotMapping,
+            LogitsRows = [],
+        }, []);
+        chunked.Forward(ForwardBatch.ForSingleSequence(PromptB.AsSpan(10), 10, table, 16), actual);
+
+        Assert.True(expected.AsSpan().SequenceEqual(actual));
+    }
+
+    [Fact]
     public void CopyBlock_SharedPrefixBlock_ContinuationMatchesOriginal()
     {
         using var runner = Open("stories260K.gguf", KVCacheDataType.F16);

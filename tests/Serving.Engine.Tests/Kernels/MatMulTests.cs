@@ -33,7 +33,8 @@ public sealed class MatMulTests : IDisposable
     [MemberData(nameof(TypesAndBatchSizes))]
     public void MultiplyExact_RandomWeights_MatchesFloat64Reference(GgmlType type, int n)
     {
-        const int rows = 37, columns = 512;
+        const int rows = 37;
+        var columns = ColumnsFor(type);
         var (w, _) = KernelTestData.RandomMatrix(type, rows, columns, seed: 1);
         var x = KernelTestData.RandomFloats(n * columns, seed: 2);
         var y = new float[n * rows];
@@ -52,7 +53,8 @@ public sealed class MatMulTests : IDisposable
     [MemberData(nameof(TypesAndBatchSizes))]
     public void Multiply_RandomWeights_MatchesFloat64ReferenceWithRoundedActivations(GgmlType type, int n)
     {
-        const int rows = 37, columns = 512;
+        const int rows = 37;
+        var columns = ColumnsFor(type);
         var (w, _) = KernelTestData.RandomMatrix(type, rows, columns, seed: 3);
         var x = KernelTestData.RandomFloats(n * columns, seed: 4, scale: 3f);
         var y = new float[n * rows];
@@ -66,7 +68,8 @@ public sealed class MatMulTests : IDisposable
     [MemberData(nameof(Types))]
     public void Multiply_RowInsideBatchOf13_BitIdenticalToAlone(GgmlType type)
     {
-        const int rows = 300, columns = 768, n = 13, position = 5;
+        const int rows = 300, n = 13, position = 5;
+        var columns = ColumnsFor(type) + 256;
         var (w, _) = KernelTestData.RandomMatrix(type, rows, columns, seed: 5);
         var batch = KernelTestData.RandomFloats(n * columns, seed: 6);
         var alone = batch.AsSpan(position * columns, columns).ToArray();
@@ -80,6 +83,43 @@ public sealed class MatMulTests : IDisposable
         MatMul.MultiplyExact(w, batch, n, yBatch, _pool);
         MatMul.MultiplyExact(w, alone, 1, yAlone, _pool);
         Assert.Equal(yAlone, yBatch.AsSpan(position * rows, rows).ToArray());
+    }
+
+    /// <summary>300 input rows of 1024 columns exceed one activation chunk, so the work splits over input rows as well.</summary>
+    [Theory]
+    [InlineData(GgmlType.Q8_0)]
+    [InlineData(GgmlType.Q4_K)]
+    [InlineData(GgmlType.F16)]
+    public void Multiply_ManyInputRows_MatchesFloat64Reference(GgmlType type)
+    {
+        const int rows = 9, columns = 1024, n = 300;
+        var (w, _) = KernelTestData.RandomMatrix(type, rows, columns, seed: 12);
+        var x = KernelTestData.RandomFloats(n * columns, seed: 13);
+        var y = new float[n * rows];
+
+        MatMul.Multiply(w, x, n, y, _pool);
+
+        AssertMatchesReference(w, n, y, i => KernelTestData.RoundActivations(type, x.AsSpan(i * columns, columns)));
+    }
+
+    /// <summary>43 columns: the 16-value vector loop, then a scalar tail of 11 (tiny models have rows of 8).</summary>
+    [Theory]
+    [InlineData(GgmlType.F32)]
+    [InlineData(GgmlType.F16)]
+    [InlineData(GgmlType.BF16)]
+    public void Multiply_FloatWeightsWithTail_MatchesReferenceAndIsBatchInvariant(GgmlType type)
+    {
+        const int rows = 11, columns = 43, n = 7, position = 5;
+        var (w, _) = KernelTestData.RandomMatrix(type, rows, columns, seed: 14);
+        var x = KernelTestData.RandomFloats(n * columns, seed: 15);
+        var y = new float[n * rows];
+        var yAlone = new float[rows];
+
+        MatMul.Multiply(w, x, n, y, _pool);
+        MatMul.Multiply(w, x.AsSpan(position * columns, columns), 1, yAlone, _pool);
+
+        AssertMatchesReference(w, n, y, i => Array.ConvertAll(x[(i * columns)..((i + 1) * columns)], v => (double)v));
+        Assert.Equal(yAlone, y.AsSpan(position * rows, rows).ToArray());
     }
 
     [Fact]
@@ -127,6 +167,12 @@ public sealed class MatMulTests : IDisposable
 
         Assert.Throws<ArgumentException>(() => MatMul.Multiply(w, buffer, 1, buffer.AsSpan(4), _pool));
     }
+
+    /// <summary>
+    /// SmolLM2's 576 (18 blocks of 32: two full groups of 8 scales and a partial one) where the format allows it, else 512
+    /// (two 256-value super-blocks).
+    /// </summary>
+    private static int ColumnsFor(GgmlType type) => type is GgmlType.Q4_K or GgmlType.Q5_K or GgmlType.Q6_K ? 512 : 576;
 
     private static void AssertMatchesReference(WeightMatrix w, int n, float[] y, Func<int, double[]> input)
     {

@@ -11,13 +11,27 @@ public class RopeTests
         var cos = new float[2];
         var sin = new float[2];
 
-        Rope.ComputeAngles(1, 10000f, cos, sin);
+        Rope.ComputeAngles(1, 10000f, 1f, [], cos, sin);
 
         // ropeDims 4: angles 1 * 10000^0 = 1 and 1 * 10000^(-2/4) = 0.01
         Assert.Equal(MathF.Cos(1f), cos[0], 6);
         Assert.Equal(MathF.Sin(1f), sin[0], 6);
         Assert.Equal(MathF.Cos(0.01f), cos[1], 6);
         Assert.Equal(MathF.Sin(0.01f), sin[1], 6);
+    }
+
+    [Fact]
+    public void ComputeAngles_LinearScaleAndFrequencyFactors_DivideAngles()
+    {
+        var cos = new float[2];
+        var sin = new float[2];
+
+        Rope.ComputeAngles(2, 10000f, 0.5f, [1f, 4f], cos, sin);
+
+        // 0.5 * 2 * 1 / 1 = 1 and 0.5 * 2 * 0.01 / 4 = 0.0025
+        Assert.Equal(MathF.Sin(1f), sin[0], 6);
+        Assert.Equal(MathF.Sin(0.0025f), sin[1], 6);
+        Assert.Equal(MathF.Cos(0.0025f), cos[1], 6);
     }
 
     [Fact]
@@ -59,7 +73,7 @@ public class RopeTests
     {
         var cos = new float[4];
         var sin = new float[4];
-        Rope.ComputeAngles(0, 1e6f, cos, sin);
+        Rope.ComputeAngles(0, 1e6f, 1f, [], cos, sin);
         float[] x = [1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f];
 
         Rope.Apply(x, 8, cos, sin, RopeStyle.Neox);

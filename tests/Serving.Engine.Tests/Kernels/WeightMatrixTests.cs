@@ -50,6 +50,27 @@ public class WeightMatrixTests
         Assert.Contains(type, checkedTypes);
     }
 
+    [Theory]
+    [InlineData(GgmlType.Q8_0, 48)]
+    [InlineData(GgmlType.Q4_K, 576)]
+    [InlineData(GgmlType.Q6_K, 128)]
+    public unsafe void Constructor_ColumnsNotWholeBlocks_Throws(GgmlType type, int columns)
+    {
+        var data = stackalloc byte[1];
+
+        var e = Assert.Throws<ArgumentException>(() => new WeightMatrix(type, 1, columns, data));
+
+        Assert.Contains(type.ToString(), e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public unsafe void Constructor_UnsupportedType_Throws()
+    {
+        var data = stackalloc byte[1];
+
+        Assert.Throws<NotSupportedException>(() => new WeightMatrix(GgmlType.Q5_0, 1, 32, data));
+    }
+
     [Fact]
     public void FromTensor_UnsupportedType_ThrowsNamingTensorAndType()
     {

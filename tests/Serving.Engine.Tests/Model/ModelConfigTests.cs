@@ -83,4 +83,43 @@ public class ModelConfigTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void FromGguf_LinearRopeScaling_FreqScaleIsInverseFactor()
+    {
+        var metadata = TestGguf.TinyLlamaMetadata();
+        metadata.Add(("llama.rope.scaling.type", "linear"));
+        metadata.Add(("llama.rope.scaling.factor", 4f));
+        var path = TestGguf.Write(metadata, [("token_embd.weight", [8, 4])]);
+        try
+        {
+            using var file = GgufFile.Open(path);
+
+            Assert.Equal(0.25f, ModelConfig.FromGguf(file).RopeFreqScale);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void FromGguf_YarnRopeScaling_ThrowsNamingIt()
+    {
+        var metadata = TestGguf.TinyLlamaMetadata();
+        metadata.Add(("llama.rope.scaling.type", "yarn"));
+        var path = TestGguf.Write(metadata, [("token_embd.weight", [8, 4])]);
+        try
+        {
+            using var file = GgufFile.Open(path);
+
+            var e = Assert.Throws<ModelLoadException>(() => ModelConfig.FromGguf(file));
+
+            Assert.Contains("'yarn'", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -1,69 +1,46 @@
-using System.Text;
+using Serving.Engine.Gguf;
+using Serving.Engine.Tests.Gguf;
 
 namespace Serving.Engine.Tests.Model;
 
-/// <summary>Writes small GGUF v3 files for loader error tests: string, uint32 and float32 keys; F32 tensors filled with 1.</summary>
+/// <summary>Small model-shaped GGUF files for loader error tests (string, uint32 and float32 keys; F32 tensors of ones),
+/// written with <see cref="GgufBuilder"/> to a temporary path the caller deletes.</summary>
 internal static class TestGguf
 {
-    public static string Write(IEnumerable<(string Key, object Value)> metadata, IEnumerable<(string Name, long[] Dims)> tensors)
+    public static string Write(IReadOnlyList<(string Key, object Value)> metadata, IReadOnlyList<(string Name, long[] Dims)> tensors)
     {
-        var kvs = metadata.ToList();
-        var infos = tensors.ToList();
+        var builder = new GgufBuilder().Header(3, (ulong)tensors.Count, (ulong)metadata.Count);
+        foreach (var (key, value) in metadata)
+        {
+            _ = value switch
+            {
+                string s => builder.KeyString(key, s),
+                int i => builder.KeyU32(key, (uint)i),
+                float f => builder.String(key).U32((uint)GgufValueType.Float32).F32(f),
+                _ => throw new ArgumentException($"unsupported value type {value.GetType()}"),
+            };
+        }
+
+        var offset = 0UL;
+        foreach (var (name, dims) in tensors)
+        {
+            builder.Tensor(name, dims, GgmlType.F32, offset);
+            offset += Align(ElementCount(dims) * 4);
+        }
+
+        builder.PadTo(32);
+        foreach (var (_, dims) in tensors)
+        {
+            for (var i = 0UL; i < ElementCount(dims); i++)
+            {
+                builder.F32(1f);
+            }
+
+            builder.PadTo(32);
+        }
+
         var path = Path.Combine(Path.GetTempPath(), $"serving-test-{Guid.NewGuid():N}.gguf");
-        using var w = new BinaryWriter(File.Create(path));
-        w.Write(0x46554747u);
-        w.Write(3u);
-        w.Write((ulong)infos.Count);
-        w.Write((ulong)kvs.Count);
-        foreach (var (key, value) in kvs)
-        {
-            WriteString(w, key);
-            switch (value)
-            {
-                case string s:
-                    w.Write(8u);
-                    WriteString(w, s);
-                    break;
-                case int i:
-                    w.Write(4u);
-                    w.Write((uint)i);
-                    break;
-                case float f:
-                    w.Write(6u);
-                    w.Write(f);
-                    break;
-                default:
-                    throw new ArgumentException($"unsupported value type {value.GetType()}");
-            }
-        }
-
-        var offset = 0L;
-        foreach (var (name, dims) in infos)
-        {
-            WriteString(w, name);
-            w.Write((uint)dims.Length);
-            foreach (var d in dims)
-            {
-                w.Write((ulong)d);
-            }
-
-            w.Write(0u); // F32
-            w.Write((ulong)offset);
-            offset += Align(dims.Aggregate(1L, (a, d) => a * d) * 4);
-        }
-
-        w.Write(new byte[Align(w.BaseStream.Position) - w.BaseStream.Position]);
-        foreach (var (_, dims) in infos)
-        {
-            var count = dims.Aggregate(1L, (a, d) => a * d);
-            for (var i = 0; i < count; i++)
-            {
-                w.Write(1f);
-            }
-
-            w.Write(new byte[Align(count * 4) - (count * 4)]);
-        }
-
+        File.WriteAllBytes(path, builder.ToArray());
         return path;
     }
 
@@ -79,12 +56,7 @@ internal static class TestGguf
         ($"{architecture}.attention.layer_norm_rms_epsilon", 1e-5f),
     ];
 
-    private static long Align(long n) => (n + 31) / 32 * 32;
+    private static ulong ElementCount(long[] dims) => (ulong)dims.Aggregate(1L, (a, d) => a * d);
 
-    private static void WriteString(BinaryWriter w, string s)
-    {
-        var bytes = Encoding.UTF8.GetBytes(s);
-        w.Write((ulong)bytes.Length);
-        w.Write(bytes);
-    }
+    private static ulong Align(ulong n) => (n + 31) / 32 * 32;
 }

@@ -73,6 +73,20 @@ public class IncrementalDetokenizerTests
     }
 
     [Fact]
+    public void AddSpan_SameTextAsAdd()
+    {
+        var tokenizer = TokenizerVectors.ModelTokenizer("bpe-qwen2-tiny-random.gguf");
+        var ids = tokenizer.Encode("naïve 🙂 café", addSpecial: false, parseSpecial: false);
+        var byString = tokenizer.CreateDetokenizer();
+        var bySpan = tokenizer.CreateDetokenizer();
+
+        foreach (var id in ids)
+        {
+            Assert.Equal(byString.Add(id), bySpan.AddSpan(id).ToString());
+        }
+    }
+
+    [Fact]
     public void Flush_UnfinishedCharacter_BecomesReplacementCharacterAsInDecode()
     {
         var tokenizer = TokenizerVectors.ModelTokenizer("stories260K.gguf");

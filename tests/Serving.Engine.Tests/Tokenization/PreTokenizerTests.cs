@@ -24,6 +24,8 @@ public class PreTokenizerTests
     [InlineData("a\U00020000b c", new[] { "a\U00020000b", " c" })]
     [InlineData("x\r\n\r\ny", new[] { "x", "\r\n\r\n", "y" })]
     [InlineData("(ok)!!\n", new[] { "(ok", ")!!\n" })]
+    [InlineData("\U000135EF.Wp", new[] { "\U000135EF.", "Wp" })]
+    [InlineData("\U00010D40x", new[] { "\U00010D40x" })]
     public void Split_Llama3_MatchesLlamaCppRegexPerCodePoint(string text, string[] expected)
     {
         Assert.Equal(expected, Split(new PreTokenizer(PreTokenizerTable.Find("llama-bpe")!.Patterns), text));

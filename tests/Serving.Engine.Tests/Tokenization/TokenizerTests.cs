@@ -1,5 +1,5 @@
-using System.Text;
 using Serving.Engine.Gguf;
+using Serving.Engine.Tests.Gguf;
 using Serving.Engine.Tokenization;
 
 namespace Serving.Engine.Tests.Tokenization;
@@ -26,6 +26,17 @@ public class TokenizerTests
         Assert.Contains("'tekken'", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(512)]
+    public void Decode_IdOutsideVocabulary_Throws(int id)
+    {
+        var tokenizer = TokenizerVectors.ModelTokenizer("stories260K.gguf");
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => tokenizer.Decode([1, id]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => tokenizer.CreateDetokenizer().Add(id));
+    }
+
     [Fact]
     public void Encode_100KBOfText_IsLinearEnoughToFinish()
     {
@@ -40,36 +51,16 @@ public class TokenizerTests
 
     private static TempGguf WriteGguf(params (string Key, string Value)[] strings)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"tokenizer-test-{Guid.NewGuid():N}.gguf");
-        using (var writer = new BinaryWriter(File.Create(path), Encoding.UTF8))
+        var builder = new GgufBuilder().Header(3, 0, (ulong)strings.Length + 1);
+        foreach (var (key, value) in strings)
         {
-            writer.Write(0x46554747u);
-            writer.Write(3u);
-            writer.Write(0L);
-            writer.Write((long)strings.Length + 1);
-            foreach (var (key, value) in strings)
-            {
-                WriteString(writer, key);
-                writer.Write((uint)GgufValueType.String);
-                WriteString(writer, value);
-            }
-
-            WriteString(writer, "tokenizer.ggml.tokens");
-            writer.Write((uint)GgufValueType.Array);
-            writer.Write((uint)GgufValueType.String);
-            writer.Write(2L);
-            WriteString(writer, "a");
-            WriteString(writer, "b");
+            builder.KeyString(key, value);
         }
 
+        builder.String("tokenizer.ggml.tokens").U32((uint)GgufValueType.Array).U32((uint)GgufValueType.String).U64(2).String("a").String("b");
+        var path = Path.Combine(Path.GetTempPath(), $"tokenizer-test-{Guid.NewGuid():N}.gguf");
+        File.WriteAllBytes(path, builder.ToArray());
         return new TempGguf(path);
-    }
-
-    private static void WriteString(BinaryWriter writer, string s)
-    {
-        var bytes = Encoding.UTF8.GetBytes(s);
-        writer.Write((long)bytes.Length);
-        writer.Write(bytes);
     }
 
     private sealed class TempGguf(string path) : IDisposable

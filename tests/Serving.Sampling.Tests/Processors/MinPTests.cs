@@ -29,4 +29,22 @@ public class MinPTests
         var count = MinP.Filter(ids, Weights, 0.3f);
         Assert.Equal([1, 0], ids[..count]);
     }
+
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(0.05f)]
+    [InlineData(0.9f)]
+    public void Collect_AllLengths_MatchScalarReference(float threshold)
+    {
+        var random = new System.Random(42);
+        for (var length = 0; length <= 256; length++)
+        {
+            var weights = Enumerable.Range(0, length).Select(_ => random.Next(4) == 0 ? 0f : (float)random.NextDouble())
+                .ToArray();
+            var ids = new int[length];
+            var count = MinP.Collect(weights, threshold, ids);
+            var expected = Enumerable.Range(0, length).Where(i => weights[i] > 0 && weights[i] >= threshold);
+            Assert.Equal(expected, ids[..count]);
+        }
+    }
 }

@@ -27,12 +27,12 @@ public class TemperatureTests
     }
 
     [Fact]
-    public void ToWeights_LogitsAround1000_FiniteAndMaxWeighsOne()
+    public void ToWeights_LogitsAround1000_FiniteAndMaxWeighsExactlyOne()
     {
         float[] logits = [1000f, 1001f, 999f, float.NegativeInfinity];
         var weights = new float[4];
         Temperature.ToWeights(logits, 1001f, 1f, weights);
-        Assert.Equal(1f, weights[1], 1e-6f);
+        Assert.Equal(1f, weights[1]);
         Assert.Equal(MathF.Exp(-1f), weights[0], 1e-6f);
         Assert.Equal(MathF.Exp(-2f), weights[2], 1e-6f);
         Assert.Equal(0f, weights[3]);

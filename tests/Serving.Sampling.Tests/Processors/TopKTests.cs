@@ -52,4 +52,26 @@ public class TopKTests
         TopK.SortDescending(ids, values);
         Assert.Equal([1, 2, 3, 0], ids);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(100)]
+    [InlineData(257)]
+    public void ArgMax_EveryPosition_FirstOccurrenceOfMax(int length)
+    {
+        for (var position = 0; position < length; position++)
+        {
+            var values = Enumerable.Range(0, length).Select(i => (float)(i % 5)).ToArray();
+            values[position] = 10f;
+            if (position + 3 < length)
+            {
+                values[position + 3] = 10f;
+            }
+
+            Assert.Equal(position, TopK.ArgMax(values, 10f));
+        }
+    }
 }
