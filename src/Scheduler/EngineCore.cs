@@ -20,7 +20,7 @@ internal sealed partial class EngineCore : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Channel<EngineCommand> _inbox = Channel.CreateUnbounded<EngineCommand>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Dictionary<string, RequestGroup> _groups = [];
+    private readonly OutputPublisher _publisher;
     private readonly List<Request> _finished = [];
     private readonly List<(Request Parent, Request Child, SampledToken Token)> _forks = [];
     private float[] _logits = [];              // [numLogitsRows, VocabSize], grown on demand
@@ -42,6 +42,7 @@ internal sealed partial class EngineCore : IDisposable
         Options = options;
         _stats = new SchedulerStats { NumBlocks = runner.NumBlocks, NumFreeBlocks = runner.NumBlocks };
         Metrics = new SchedulerMetrics(meterFactory, () => Stats);
+        _publisher = new OutputPublisher(timeProvider, Metrics, _logger, () => Interlocked.Decrement(ref _numUnfinished));
     }
 
     public SchedulerOptions Options { get; }
@@ -81,15 +82,19 @@ internal sealed partial class EngineCore : IDisposable
         return false;
     }
 
-    /// <summary>Runs one engine iteration. Returns false when there was nothing to compute.</summary>
+    /// <summary>Runs one engine iteration. Returns false when there is nothing to do until new commands arrive.</summary>
     public bool Step()
     {
         DrainInbox();
         var output = _scheduler.Schedule();
         if (output.IsEmpty)
         {
-            PublishStats(0);
-            return false;
+            RecordStep(output);
+
+            // NOTE: a sequence that preempted itself is admitted again next step; any other empty plan with unfinished
+            // requests would leave them waiting forever, so it is a bug to report, not a state to sleep in.
+            Invariant.Check(output.PreemptedRequestIds.Count > 0 || !_scheduler.HasUnfinishedRequests, nameof(EngineCore), "unfinished requests but nothing schedulable.");
+            return output.PreemptedRequestIds.Count > 0;
         }
 
         MarkScheduled(output);
@@ -106,10 +111,7 @@ internal sealed partial class EngineCore : IDisposable
         _scheduler.UpdateFromOutput(output, _sampledTokenIds, _finished);
         Publish(output);
         _scheduler.AssertInvariants();
-        PublishStats(output.NumScheduledTokens);
-        Metrics.RecordStep(output.NumScheduledTokens, output.PreemptedRequestIds.Count, _scheduler.KVCacheManager.NumPrefixQueryTokens - _numPrefixQueryTokens, _scheduler.KVCacheManager.NumPrefixHitTokens - _numPrefixHitTokens);
-        _numPrefixQueryTokens = _scheduler.KVCacheManager.NumPrefixQueryTokens;
-        _numPrefixHitTokens = _scheduler.KVCacheManager.NumPrefixHitTokens;
+        RecordStep(output);
         return true;
     }
 
@@ -159,12 +161,7 @@ internal sealed partial class EngineCore : IDisposable
     {
         _inbox.Writer.TryComplete();
         DrainInbox();
-        foreach (var group in _groups.Values)
-        {
-            group.Writer.TryComplete(error ?? new OperationCanceledException("The engine stopped."));
-        }
-
-        _groups.Clear();
+        _publisher.CompleteAll(error);
     }
 
     private void DrainInbox()
@@ -173,7 +170,7 @@ internal sealed partial class EngineCore : IDisposable
         {
             switch (command)
             {
-                case AddRequestCommand add when _groups.TryAdd(add.Request.GroupId, new RequestGroup(add.Request, add.Outputs)):
+                case AddRequestCommand add when _publisher.TryAddGroup(add.Request, add.Outputs):
                     _scheduler.AddRequest(add.Request);
                     Log.RequestAdded(_logger, add.Request.RequestId, add.Request.NumPromptTokens);
                     break;
@@ -181,7 +178,7 @@ internal sealed partial class EngineCore : IDisposable
                     Interlocked.Decrement(ref _numUnfinished);
                     duplicate.Outputs.TryComplete(new InvalidOperationException($"Request id '{duplicate.Request.RequestId}' is already in use."));
                     break;
-                case AbortRequestCommand abort when _groups.TryGetValue(abort.RequestId, out var group):
+                case AbortRequestCommand abort when _publisher.GetGroup(abort.RequestId) is { } group:
                     Abort(group, abort);
                     break;
             }
@@ -196,7 +193,7 @@ internal sealed partial class EngineCore : IDisposable
             if ((abort.Index is null || abort.Index == choice.Index) && _scheduler.FinishRequest(choice.RequestId, abort.Reason) is { } request)
             {
                 Log.RequestAborted(_logger, request.RequestId, abort.Reason);
-                PublishFinal(request, null, null, 0, null);
+                _publisher.PublishFinished(request);
             }
         }
     }
@@ -275,15 +272,12 @@ internal sealed partial class EngineCore : IDisposable
         {
             // This step computed the parent's whole prompt (it sampled), and nothing is appended yet.
             _scheduler.Fork(parent, child, parent.NumTokens);
-            var group = _groups[parent.GroupId];
-            group.Choices.Add(child);
-            group.NumUnfinished++;
+            _publisher.AddChoice(child);
             _scheduler.AppendToken(child, token.TokenId, _finished);
         }
     }
 
-    /// <summary>Sends each sampled token (forked choices' first tokens included) to its stream, closing the streams of
-    /// groups whose last choice finished.</summary>
+    /// <summary>Hands each sampled token (forked choices' first tokens included) to the publisher.</summary>
     private void Publish(SchedulerOutput output)
     {
         var now = _timeProvider.GetTimestamp();
@@ -292,83 +286,27 @@ internal sealed partial class EngineCore : IDisposable
         {
             if (scheduled[i].SamplesToken)
             {
-                PublishToken(scheduled[i].Request, _sampledTokens[i], now);
+                _publisher.PublishToken(scheduled[i].Request, _sampledTokens[i], now);
             }
         }
 
         foreach (var (_, child, token) in _forks)
         {
-            PublishToken(child, token, now);
+            _publisher.PublishToken(child, token, now);
         }
 
         _forks.Clear();
         _finished.Clear();
     }
 
-    private void PublishToken(Request request, SampledToken token, long now)
+    /// <summary>Publishes the stats snapshot and the step's metrics (prefix-cache counters as deltas of the totals).</summary>
+    private void RecordStep(SchedulerOutput output)
     {
-        var isFirst = request.NumOutputTokens == 1;
-        TimeSpan? interTokenTime = isFirst ? null : _timeProvider.GetElapsedTime(request.LastTokenTimestamp, now);
-        TimeSpan? timeToFirstToken = isFirst ? _timeProvider.GetElapsedTime(request.ArrivalTimestamp, now) : null;
-        request.LastTokenTimestamp = now;
-        if (isFirst)
-        {
-            request.FirstTokenTimestamp = now;
-        }
-
-        Metrics.RecordToken(request, interTokenTime, timeToFirstToken);
-        var logprobs = request.SamplingParams.Logprobs is null ? null : new[] { token };
-        if (request.IsFinished)
-        {
-            PublishFinal(request, interTokenTime, logprobs, token.TokenId, now);
-        }
-        else if (_groups.TryGetValue(request.GroupId, out var group))
-        {
-            group.Writer.TryWrite(CreateOutput(request, [token.TokenId], logprobs, interTokenTime, null));
-        }
-    }
-
-    /// <summary>Sends a finished request's last update (with its token when <paramref name="now"/> is set) and closes its stream.</summary>
-    private void PublishFinal(Request request, TimeSpan? interTokenTime, SampledToken[]? logprobs, int tokenId, long? now)
-    {
-        var reason = request.FinishReason ?? throw new InvalidOperationException($"{request} has no finish reason.");
-        var end = now ?? _timeProvider.GetTimestamp();
-        var timings = new RequestTimings(
-            request.FirstScheduledTimestamp == 0 ? TimeSpan.Zero : _timeProvider.GetElapsedTime(request.ArrivalTimestamp, request.FirstScheduledTimestamp),
-            request.NumOutputTokens == 0 ? null : TimeToFirstToken(request),
-            _timeProvider.GetElapsedTime(request.ArrivalTimestamp, end),
-            request.NumPreemptions);
-        Metrics.RecordFinished(request, reason, timings);
-        Log.RequestFinished(_logger, request.RequestId, reason, request.NumOutputTokens);
-        if (_groups.TryGetValue(request.GroupId, out var group))
-        {
-            group.Writer.TryWrite(CreateOutput(request, now is null ? [] : [tokenId], logprobs, interTokenTime, timings) with { FinishReason = reason });
-            if (--group.NumUnfinished == 0)
-            {
-                _groups.Remove(request.GroupId);
-                group.Writer.TryComplete();
-                Interlocked.Decrement(ref _numUnfinished);
-            }
-        }
-    }
-
-    private TimeSpan TimeToFirstToken(Request request) => _timeProvider.GetElapsedTime(request.ArrivalTimestamp, request.FirstTokenTimestamp);
-
-    private static RequestOutput CreateOutput(Request request, int[] tokenIds, SampledToken[]? logprobs, TimeSpan? interTokenTime, RequestTimings? timings) => new()
-    {
-        RequestId = request.GroupId,
-        Index = request.Index,
-        NewTokenIds = tokenIds,
-        Logprobs = logprobs,
-        NumPromptTokens = request.NumPromptTokens,
-        NumCachedTokens = request.NumCachedTokens,
-        NumOutputTokens = request.NumOutputTokens,
-        InterTokenTime = interTokenTime,
-        Timings = timings,
-    };
-
-    private void PublishStats(int numTokensLastStep)
-    {
+        var kvCache = _scheduler.KVCacheManager;
+        Metrics.RecordStep(output.NumScheduledTokens, output.PreemptedRequestIds.Count, kvCache.NumPrefixQueryTokens - _numPrefixQueryTokens, kvCache.NumPrefixHitTokens - _numPrefixHitTokens);
+        _numPrefixQueryTokens = kvCache.NumPrefixQueryTokens;
+        _numPrefixHitTokens = kvCache.NumPrefixHitTokens;
+        var numTokensLastStep = output.NumScheduledTokens;
         if (numTokensLastStep > 0)
         {
             _numSteps++;
@@ -396,9 +334,6 @@ internal sealed partial class EngineCore : IDisposable
 
         [LoggerMessage(2002, LogLevel.Debug, "Request {RequestId} aborted ({FinishReason})")]
         public static partial void RequestAborted(ILogger logger, string requestId, FinishReason finishReason);
-
-        [LoggerMessage(2003, LogLevel.Debug, "Request {RequestId} finished ({FinishReason}) after {NumOutputTokens} tokens")]
-        public static partial void RequestFinished(ILogger logger, string requestId, FinishReason finishReason, int numOutputTokens);
 
         [LoggerMessage(2004, LogLevel.Critical, "The engine loop failed; every open request was failed and the loop stopped")]
         public static partial void EngineLoopFailed(ILogger logger, Exception exception);

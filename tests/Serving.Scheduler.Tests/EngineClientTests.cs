@@ -82,6 +82,32 @@ public class EngineClientTests
     }
 
     [Fact]
+    public async Task AddRequest_TwoChoicesWithStopString_EachChoiceStopsOnItsOwnAndTheStreamEnds()
+    {
+        using var client = new EngineClient(new FakeModelRunner(numBlocks: 32), [], TestScheduler.Options(), new FakeTimeProvider());
+        var prompt = TestRequests.Prompt(3, 5);
+        var text = string.Concat(FakeModelRunner.Generate(prompt, 20, 97).Select(LetterDetokenizer.TextOf));
+        var stop = text.Substring(4, 2);
+
+        var request = Request("s", prompt, maxTokens: 20) with
+        {
+            N = 2,
+            SamplingParams = TestRequests.Greedy(20) with { Stop = [stop] },
+            CreateDetokenizer = () => new LetterDetokenizer(),
+        };
+        var updates = await ReadAllAsync(client.AddRequest(request).Outputs!).WaitAsync(HangGuard);
+
+        for (var index = 0; index < 2; index++)
+        {
+            var choice = updates.Where(u => u.Index == index).ToList();
+            Assert.Equal(text[..text.IndexOf(stop, StringComparison.Ordinal)], string.Concat(choice.Select(u => u.Text)));
+            Assert.Equal((FinishReason.Stop, stop), (choice[^1].FinishReason, choice[^1].StopString));
+        }
+
+        Assert.Equal(AddRequestError.TooManyChoices, client.AddRequest(request with { RequestId = "many", N = 300 }).Error);
+    }
+
+    [Fact]
     public async Task AddRequest_RunnerThrows_FailsOpenStreamsAndRefusesNewRequests()
     {
         var runner = new FakeModelRunner { FailNextForward = new IOException("device lost") };

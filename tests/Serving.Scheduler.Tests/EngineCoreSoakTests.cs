@@ -4,12 +4,13 @@ namespace Serving.Scheduler.Tests;
 
 public class EngineCoreSoakTests
 {
-    private sealed record Submitted(string RequestId, int[] Prompt, int MaxTokens, int[] StopTokenIds);
+    private const int Eos = 5;
+
+    private sealed record Submitted(string RequestId, int[] Prompt, int MaxTokens, int[] StopTokenIds, int N);
 
     [Fact]
     public void Step_ThousandsOfRandomArrivalsAbortsAndLengths_EveryTokenExactAndEveryBlockBack()
     {
-        const int Eos = 5;
         var rng = new Random(42);
         using var engine = new TestEngine(blockSize: 4, numBlocks: 24, maxNumBatchedTokens: 16, maxNumSeqs: 8, eosTokenIds: [Eos]);
         var sharedPrefixes = Enumerable.Range(0, 3).Select(p => TestRequests.Prompt(100 + p, 12)).ToArray();
@@ -36,20 +37,12 @@ public class EngineCoreSoakTests
         var finishReasons = new Dictionary<FinishReason, int>();
         foreach (var request in submitted)
         {
-            var updates = engine.Drain(request.RequestId);
-            Assert.True(engine.IsCompleted(request.RequestId));
-            var reason = updates[^1].FinishReason ?? throw new Xunit.Sdk.XunitException($"{request.RequestId} has no finish reason");
-            Assert.All(updates[..^1], u => Assert.Null(u.FinishReason));
-            finishReasons[reason] = finishReasons.GetValueOrDefault(reason) + 1;
-            var tokens = updates.SelectMany(u => u.NewTokenIds).ToList();
-            var oracle = FakeModelRunner.Generate(request.Prompt, request.MaxTokens, 97, [Eos, .. request.StopTokenIds]);
-            if (reason == FinishReason.Abort)
+            var choices = engine.DrainChoices(request.RequestId, request.N);
+            Assert.True(engine.IsCompleted(request.RequestId), $"{request.RequestId}'s stream is still open");
+            Assert.Contains(choices.Count(c => c.Count > 0), new[] { 1, request.N });
+            foreach (var updates in choices.Where(c => c.Count > 0))
             {
-                Assert.Equal(oracle.Take(tokens.Count), tokens);
-            }
-            else
-            {
-                Assert.Equal(oracle, tokens);
+                CheckChoice(request, updates, finishReasons);
             }
         }
 
@@ -63,6 +56,23 @@ public class EngineCoreSoakTests
         Assert.All(new[] { FinishReason.Stop, FinishReason.Length, FinishReason.Abort }, r => Assert.True(finishReasons.GetValueOrDefault(r) > 50, $"{r}: {finishReasons.GetValueOrDefault(r)}"));
     }
 
+    private static void CheckChoice(Submitted request, List<RequestOutput> updates, Dictionary<FinishReason, int> finishReasons)
+    {
+        var reason = updates[^1].FinishReason ?? throw new Xunit.Sdk.XunitException($"{request.RequestId} has no finish reason");
+        Assert.All(updates[..^1], u => Assert.Null(u.FinishReason));
+        finishReasons[reason] = finishReasons.GetValueOrDefault(reason) + 1;
+        var tokens = updates.SelectMany(u => u.NewTokenIds).ToList();
+        var oracle = FakeModelRunner.Generate(request.Prompt, request.MaxTokens, 97, [Eos, .. request.StopTokenIds]);
+        if (reason == FinishReason.Abort)
+        {
+            Assert.Equal(oracle.Take(tokens.Count), tokens);
+        }
+        else
+        {
+            Assert.Equal(oracle, tokens);
+        }
+    }
+
     private static Submitted Submit(TestEngine engine, Random rng, int[][] sharedPrefixes, string requestId)
     {
         int[] prompt = rng.Next(2) == 0
@@ -70,8 +80,9 @@ public class EngineCoreSoakTests
             : RandomTokens(rng, rng.Next(1, 31));
         var maxTokens = rng.Next(1, 21);
         int[] stopTokenIds = rng.Next(4) == 0 ? [rng.Next(1, 97)] : [];
-        engine.Add(requestId, prompt, TestRequests.Greedy(maxTokens) with { StopTokenIds = stopTokenIds });
-        return new Submitted(requestId, prompt, maxTokens, stopTokenIds);
+        var n = rng.Next(5) == 0 ? rng.Next(2, 4) : 1;
+        engine.Add(requestId, prompt, TestRequests.Greedy(maxTokens) with { StopTokenIds = stopTokenIds }, n);
+        return new Submitted(requestId, prompt, maxTokens, stopTokenIds, n);
     }
 
     private static int[] RandomTokens(Random rng, int count) => [.. Enumerable.Range(0, count).Select(_ => rng.Next(1, 97))];

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Time.Testing;
 using Serving.Engine.Execution;
@@ -14,16 +15,16 @@ internal sealed class TestEngine : IDisposable
 
     private readonly IModelRunner _runner;
 
-    public TestEngine(int blockSize = 4, int numBlocks = 64, int maxNumBatchedTokens = 2048, int maxNumSeqs = 256, bool enablePrefixCaching = true, int[]? eosTokenIds = null, int vocabSize = 97)
-        : this(new FakeModelRunner(vocabSize, blockSize, numBlocks), TestScheduler.Options(maxNumBatchedTokens, maxNumSeqs, enablePrefixCaching), eosTokenIds ?? [])
+    public TestEngine(int blockSize = 4, int numBlocks = 64, int maxNumBatchedTokens = 2048, int maxNumSeqs = 256, bool enablePrefixCaching = true, int[]? eosTokenIds = null, int vocabSize = 97, IMeterFactory? meterFactory = null)
+        : this(new FakeModelRunner(vocabSize, blockSize, numBlocks), TestScheduler.Options(maxNumBatchedTokens, maxNumSeqs, enablePrefixCaching), eosTokenIds ?? [], meterFactory)
     {
     }
 
     /// <summary>An engine over any runner (the real model in model tests); the engine owns and disposes it.</summary>
-    public TestEngine(IModelRunner runner, SchedulerOptions options, int[] eosTokenIds)
+    public TestEngine(IModelRunner runner, SchedulerOptions options, int[] eosTokenIds, IMeterFactory? meterFactory = null)
     {
         _runner = runner;
-        Core = new EngineCore(runner, eosTokenIds, options, Time);
+        Core = new EngineCore(runner, eosTokenIds, options, Time, meterFactory);
     }
 
     public FakeTimeProvider Time { get; } = new();
@@ -32,9 +33,9 @@ internal sealed class TestEngine : IDisposable
 
     public EngineCore Core { get; }
 
-    public Request Add(string requestId, IReadOnlyList<int> prompt, SamplingParams parameters)
+    public Request Add(string requestId, IReadOnlyList<int> prompt, SamplingParams parameters, int n = 1)
     {
-        var request = new Request(requestId, prompt, new SequenceSamplingState(parameters, prompt.ToArray(), _runner.VocabSize), Time.GetTimestamp());
+        var request = new Request(requestId, prompt, new SequenceSamplingState(parameters, prompt.ToArray(), _runner.VocabSize), Time.GetTimestamp(), n);
         var channel = Channel.CreateUnbounded<RequestOutput>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         _outputs.Add(requestId, channel.Reader);
         Assert.True(Core.Post(new AddRequestCommand(request, channel.Writer)));
@@ -79,6 +80,13 @@ internal sealed class TestEngine : IDisposable
 
     /// <summary>The greedy-or-sampled token stream of each request, after running until idle.</summary>
     public List<int> Tokens(string requestId) => [.. Drain(requestId).SelectMany(u => u.NewTokenIds)];
+
+    /// <summary>Each choice's updates, by choice index, from everything published so far.</summary>
+    public List<RequestOutput>[] DrainChoices(string requestId, int n)
+    {
+        var updates = Drain(requestId);
+        return [.. Enumerable.Range(0, n).Select(i => updates.Where(u => u.Index == i).ToList())];
+    }
 
     public void Dispose()
     {

@@ -54,7 +54,11 @@ public sealed class SchedulerMetrics : IDisposable
 
     internal void RecordStep(int numTokens, int numPreempted, long prefixQueryTokens, long prefixHitTokens)
     {
-        _iterationTokens.Record(numTokens);
+        if (numTokens > 0)
+        {
+            _iterationTokens.Record(numTokens);
+        }
+
         AddIfPositive(_preemptions, numPreempted);
         AddIfPositive(_prefixCacheQueries, prefixQueryTokens);
         AddIfPositive(_prefixCacheHits, prefixHitTokens);

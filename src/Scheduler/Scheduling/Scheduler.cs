@@ -100,8 +100,8 @@ internal sealed class Scheduler
 
     /// <summary>Applies a finished step: advances computed tokens, caches newly full blocks, appends the sampled token of
     /// each sequence that asked for one and finishes those that hit a stop condition. <paramref name="sampledTokenIds"/>
-    /// is parallel to <see cref="SchedulerOutput.ScheduledSequences"/> (ignored where no token was sampled).</summary>
-    /// <returns>Requests finished by this step, appended to <paramref name="finished"/>.</returns>
+    /// is parallel to <see cref="SchedulerOutput.ScheduledSequences"/> (ignored where no token was sampled); requests this
+    /// step finished are appended to <paramref name="finished"/>.</summary>
     public void UpdateFromOutput(SchedulerOutput output, ReadOnlySpan<int> sampledTokenIds, List<Request> finished)
     {
         var scheduled = output.ScheduledSequences;
