@@ -7,7 +7,9 @@ namespace Serving.Server.Tests;
 internal sealed class GatedModelRunner(IModelRunner inner) : IModelRunner
 {
     private readonly ManualResetEventSlim _gate = new(initialState: true);
+    private readonly SemaphoreSlim _stepPermits = new(0);
     private TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _stepByStep;
 
     public int VocabSize => inner.VocabSize;
 
@@ -26,10 +28,21 @@ internal sealed class GatedModelRunner(IModelRunner inner) : IModelRunner
 
     public void Open() => _gate.Set();
 
+    /// <summary>From now on each <see cref="Forward"/> waits for one permit from <see cref="AllowSteps"/>: the test decides
+    /// exactly how many engine steps run.</summary>
+    public void StepByStep() => _stepByStep = true;
+
+    public void AllowSteps(int count) => _stepPermits.Release(count);
+
     public void Forward(ForwardBatch batch, Span<float> logits)
     {
         Volatile.Read(ref _entered).TrySetResult();
         _gate.Wait(TimeSpan.FromSeconds(30));
+        if (_stepByStep)
+        {
+            _stepPermits.Wait(TimeSpan.FromSeconds(30));
+        }
+
         inner.Forward(batch, logits);
     }
 
@@ -38,6 +51,8 @@ internal sealed class GatedModelRunner(IModelRunner inner) : IModelRunner
     public void Dispose()
     {
         _gate.Set();
+        _stepByStep = false;
+        _stepPermits.Release(int.MaxValue / 2);
         inner.Dispose();
         _gate.Dispose();
     }
