@@ -1,8 +1,8 @@
 # Multi-stage build: SDK image compiles, the ASP.NET runtime image runs as a non-root user.
 #   docker build -t serving .
-#   docker run -p 8000:8000 -v $PWD/models:/models -e SERVING_MODEL=/models/model.gguf serving
+#   docker run -p 8000:8000 -v $PWD/models:/models -e SERVING_Engine__ModelPath=/models/model.gguf serving
 #   docker run -p 8000:8000 -v serving-models:/models \
-#       -e SERVING_MODEL=hf:TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF/tinyllama-1.1b-chat-v1.0.Q8_0.gguf serving
+#       -e SERVING_Engine__ModelPath=hf:TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF/tinyllama-1.1b-chat-v1.0.Q8_0.gguf serving
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
@@ -16,10 +16,11 @@ RUN groupadd --gid 10001 serving \
 COPY --from=build /app /app
 USER 10001
 WORKDIR /app
-# Settings come from the environment (SERVING_*): the model path or hf:OWNER/REPO/FILE.gguf, cache dir for downloads.
-ENV SERVING_HOST=0.0.0.0 \
-    SERVING_PORT=8000 \
-    SERVING_MODEL_CACHE=/models \
+# Settings come from the environment (SERVING_Section__Key, see the README): set SERVING_Engine__ModelPath to a file
+# under /models or to hf:OWNER/REPO/FILE.gguf, which is downloaded into the /models volume on first start.
+ENV SERVING_Server__Host=0.0.0.0 \
+    SERVING_Server__Port=8000 \
+    SERVING_Engine__ModelCacheDirectory=/models \
     DOTNET_gcServer=0
 VOLUME ["/models"]
 EXPOSE 8000

@@ -39,11 +39,12 @@ public sealed class ModelChatTemplate
 
     /// <summary>Reads and parses the template of <paramref name="file"/>; <paramref name="name"/> picks a named variant
     /// (<c>tokenizer.chat_template.tool_use</c>). A template that does not parse throws <see cref="ChatTemplateException"/>.</summary>
-    public static ModelChatTemplate FromGguf(GgufFile file, string? name = null)
+    /// <param name="overrideSource">A template that replaces the file's own (<c>--chat-template FILE</c>).</param>
+    public static ModelChatTemplate FromGguf(GgufFile file, string? name = null, string? overrideSource = null)
     {
         ArgumentNullException.ThrowIfNull(file);
         var key = name is null ? "tokenizer.chat_template" : "tokenizer.chat_template." + name;
-        var source = file.Get<string>(key);
+        var source = overrideSource ?? file.Get<string>(key);
         var tokens = file.Get<string[]>("tokenizer.ggml.tokens") ?? [];
         var specialTokens = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (tokenKey, variable) in SpecialTokenKeys)

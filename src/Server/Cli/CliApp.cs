@@ -11,6 +11,7 @@ internal static class CliApp
         ["tokenize"] = TokenizeCommand.RunAsync,
         ["generate"] = GenerateCommand.RunAsync,
         ["bench"] = BenchCommand.RunAsync,
+        ["healthcheck"] = HealthcheckCommand.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)

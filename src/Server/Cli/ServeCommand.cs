@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Serving.Engine.ChatTemplates;
 using Serving.Engine.Gguf;
 using Serving.Engine.Model;
+using Serving.Server.Download;
 using Serving.Server.Hosting;
 
 namespace Serving.Server.Cli;
@@ -24,6 +25,9 @@ internal static class ServeCommand
         ("max-num-seqs", "Scheduler:MaxNumSeqs"),
         ("max-num-batched-tokens", "Scheduler:MaxNumBatchedTokens"),
         ("max-queue", "Scheduler:MaxWaitingRequests"),
+        ("model-cache", "Engine:ModelCacheDirectory"),
+        ("chat-template", "Engine:ChatTemplatePath"),
+        ("threads", "Engine:Threads"),
     ];
 
     public static async Task<int> RunAsync(string[] args)
@@ -39,7 +43,8 @@ internal static class ServeCommand
         {
             throw new CliException($"invalid configuration: {string.Join("; ", e.Failures)}");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or GgufFormatException or ModelLoadException or NotSupportedException or ChatTemplateException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or GgufFormatException or ModelLoadException or NotSupportedException
+            or ChatTemplateException or ModelDownloadException or FormatException)
         {
             throw new CliException($"cannot load the model: {e.Message}");
         }

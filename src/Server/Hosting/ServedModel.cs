@@ -13,7 +13,7 @@ internal sealed class ServedModel : IDisposable
 {
     private readonly Lazy<string[]> _pieces;
 
-    private ServedModel(GgufFile file, string name, long createdUnixSeconds)
+    private ServedModel(GgufFile file, string name, long createdUnixSeconds, string? chatTemplateSource)
     {
         _pieces = new Lazy<string[]>(DecodePieces);
         File = file;
@@ -21,7 +21,7 @@ internal sealed class ServedModel : IDisposable
         CreatedUnixSeconds = createdUnixSeconds;
         Config = ModelConfig.FromGguf(file);
         Tokenizer = Tokenizer.FromGguf(file);
-        ChatTemplate = ModelChatTemplate.FromGguf(file);
+        ChatTemplate = ModelChatTemplate.FromGguf(file, overrideSource: chatTemplateSource);
         Quantization = DominantWeightType(file);
     }
 
@@ -47,13 +47,16 @@ internal sealed class ServedModel : IDisposable
     /// <summary>Each token's text as it reads inside generated text (<c>" Hello"</c>, not <c>"▁Hello"</c>), for logprobs.</summary>
     public string TokenPiece(int tokenId) => _pieces.Value[tokenId];
 
-    public static ServedModel Load(string path, string? servedModelName, TimeProvider timeProvider)
+    /// <summary>Opens <paramref name="path"/> (a local file; resolve <c>hf:</c> references first) with an optional chat
+    /// template file that replaces the model's own.</summary>
+    public static ServedModel Load(string path, string? servedModelName, string? chatTemplatePath, TimeProvider timeProvider)
     {
+        var chatTemplateSource = chatTemplatePath is null ? null : System.IO.File.ReadAllText(chatTemplatePath);
         var file = GgufFile.Open(path);
         try
         {
             var name = string.IsNullOrWhiteSpace(servedModelName) ? Path.GetFileNameWithoutExtension(path) : servedModelName;
-            return new ServedModel(file, name, timeProvider.GetUtcNow().ToUnixTimeSeconds());
+            return new ServedModel(file, name, timeProvider.GetUtcNow().ToUnixTimeSeconds(), chatTemplateSource);
         }
         catch
         {

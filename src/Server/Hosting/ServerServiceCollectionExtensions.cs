@@ -6,6 +6,7 @@ using OpenTelemetry.Metrics;
 using System.Diagnostics.Metrics;
 using Serving.Engine.Execution;
 using Serving.Scheduler;
+using Serving.Server.Download;
 using Serving.Server.Hosting;
 using Serving.Server.Metrics;
 using Serving.Server.OpenAI.Contracts;
@@ -35,10 +36,16 @@ public static class ServerServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ServingMetrics>();
-        services.TryAddSingleton(sp => ServedModel.Load(
-            sp.GetRequiredService<IOptions<ModelOptions>>().Value.ModelPath,
-            sp.GetRequiredService<IOptions<ServerOptions>>().Value.ServedModelName,
-            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp =>
+        {
+            var model = sp.GetRequiredService<IOptions<ModelOptions>>().Value;
+            var time = sp.GetRequiredService<TimeProvider>();
+            return ServedModel.Load(
+                ModelLocator.Resolve(model.ModelPath, model.ModelCacheDirectory, Console.Error, time),
+                sp.GetRequiredService<IOptions<ServerOptions>>().Value.ServedModelName,
+                model.ChatTemplatePath,
+                time);
+        });
         services.TryAddSingleton<IModelRunner>(sp => CreateModelRunner(sp.GetRequiredService<ServedModel>(), sp.GetRequiredService<IOptions<ModelOptions>>().Value));
         services.TryAddSingleton<PromptBuilder>();
         services.TryAddSingleton<GenerationContext>();

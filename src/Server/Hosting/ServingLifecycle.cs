@@ -81,6 +81,11 @@ internal sealed partial class ServingLifecycle(
             modelOptions.KVCacheMB,
             modelOptions.KVCacheDataType,
             string.Join(", ", addresses));
+        if (model.ChatTemplate.IsFallback)
+        {
+            Log.ChatMLFallback(logger, model.Name);
+        }
+
         _isStarted = true;
     }
 
@@ -124,6 +129,9 @@ internal sealed partial class ServingLifecycle(
             "Serving {Model} ({Architecture}, {Quantization}, context {ContextLength}) with a KV cache of {NumBlocks} blocks × {BlockSize} = {NumKVTokens} tokens ({KVCacheMB} MiB {KVCacheDataType}) at {Urls}")]
         public static partial void Started(
             ILogger logger, string model, string architecture, string quantization, int contextLength, int numBlocks, int blockSize, int numKVTokens, int kvCacheMB, KVCacheDataType kvCacheDataType, string urls);
+
+        [LoggerMessage(1001, LogLevel.Warning, "{Model} has no tokenizer.chat_template: chat requests use ChatML (override with --chat-template FILE)")]
+        public static partial void ChatMLFallback(ILogger logger, string model);
 
         [LoggerMessage(1010, LogLevel.Information, "Shutting down: waiting up to {TimeoutSeconds} s for {NumActive} running requests")]
         public static partial void Draining(ILogger logger, int numActive, double timeoutSeconds);
