@@ -13,12 +13,13 @@ internal sealed class RequestFactory(ScenarioConfig config, string model, Prompt
 
     public RequestPlan Create(int index)
     {
-        var random = new Random(unchecked((config.Seed * 1_000_003) + index));
+        var random = new Random(SeedMixer.Mix(config.Seed, index));
+        // The abort draw comes first so that which requests abort does not depend on the prompt lengths.
+        var abort = _workload.Stream && random.NextDouble() < config.AbortFraction;
         var prompt = dataset is { Count: > 0 }
             ? dataset[random.Next(dataset.Count)]
             : prompts.Create(_workload.PromptTokens.Sample(random), random);
         var maxTokens = _workload.MaxTokens.Sample(random);
-        var abort = _workload.Stream && random.NextDouble() < config.AbortFraction;
         return new RequestPlan
         {
             Index = index,

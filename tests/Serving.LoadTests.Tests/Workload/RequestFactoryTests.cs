@@ -59,6 +59,16 @@ public class RequestFactoryTests
     }
 
     [Fact]
+    public void Create_AbortFractionTenthWithLongPrompts_ConsecutiveIndicesAreNotCorrelated()
+    {
+        // Regression: seeding Random with seed·1000003 + i correlated consecutive requests (here 200 of 1000 marked,
+        // and none of 73 in a real run). Binomial(1000, 0.1): σ ≈ 9.5; tolerance ±30.
+        var factory = Factory(Scenario with { Seed = 1, AbortFraction = 0.1, Workload = Scenario.Workload with { PromptTokens = LengthDistribution.Fixed(64), SharedPrefixTokens = 0 } });
+        var marked = Enumerable.Range(0, 1000).Count(i => factory.Create(i).AbortAfterChunks is not null);
+        Assert.InRange(marked, 70, 130);
+    }
+
+    [Fact]
     public void Create_Chat_SendsOneUserMessage()
     {
         var plan = Factory(Scenario with { Workload = Scenario.Workload with { Chat = true } }).Create(0);
