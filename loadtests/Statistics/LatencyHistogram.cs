@@ -6,7 +6,8 @@ namespace Serving.LoadTests.Statistics;
 /// <remarks>
 /// NOTE: 3 significant digits over 1 µs .. 1 h means every value below 2048 µs is exact and every larger value is
 /// quantized to at most 1/1024 of itself. A percentile is HdrHistogram's: the highest value equivalent to the
-/// bucket holding the ⌊p/100·count + 0.5⌋-th smallest value. Max and mean are kept exactly because they are cheap.
+/// bucket holding the ⌊p/100·count + 0.5⌋-th smallest value, capped at the exact max (the bucket's top can lie above
+/// every recorded value, and a p99 above the max would read as a bug). Max and mean are kept exactly because they are cheap.
 /// </remarks>
 internal sealed class LatencyHistogram
 {
@@ -46,5 +47,5 @@ internal sealed class LatencyHistogram
             Count: Count);
     }
 
-    private double PercentileMs(double percentile) => _histogram.GetValueAtPercentile(percentile) / 1000.0;
+    private double PercentileMs(double percentile) => Math.Min(_histogram.GetValueAtPercentile(percentile), _maxMicroseconds) / 1000.0;
 }

@@ -50,6 +50,19 @@ public class LatencyHistogramTests
     }
 
     [Fact]
+    public void Summarize_BucketTopAboveTheMax_PercentilesAreCappedAtTheMax()
+    {
+        var histogram = new LatencyHistogram();
+        histogram.Record(40);
+        histogram.Record(50);
+        var s = histogram.Summarize()!;
+        // 40000 µs = 1250·32 → bucket [40000, 40031]: p50 = 40.031. 50000 µs → bucket [49984, 50015], above the max of 50000.
+        Assert.Equal(40.031, s.P50, 9);
+        Assert.Equal(50.0, s.P99);
+        Assert.Equal(50.0, s.Max);
+    }
+
+    [Fact]
     public void Record_SubMicrosecondAndHugeValues_AreRoundedAndClamped()
     {
         var histogram = new LatencyHistogram();
