@@ -19,8 +19,8 @@ internal sealed class LlmClient(HttpClient http, ApiEndpoints endpoints, TimePro
     {
         var started = timeProvider.GetTimestamp();
         var measurement = new StreamMeasurement(timeProvider, started);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(requestTimeout);
+        using var deadline = new CancellationTokenSource(requestTimeout, timeProvider);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var status = 0;
         try
         {

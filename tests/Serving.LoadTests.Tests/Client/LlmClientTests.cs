@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using Serving.LoadTests.Client;
 using Serving.LoadTests.Workload;
 
@@ -124,6 +125,24 @@ public class LlmClientTests
         Assert.Equal(0, record.Status);
     }
 
+    [Fact]
+    public async Task SendAsync_NoAnswerWithinTheRequestTimeout_IsATimeout()
+    {
+        var time = new FakeTimeProvider();
+        var handler = new HangingHandler();
+        using var http = new HttpClient(handler);
+        var client = new LlmClient(http, Endpoints, time, TimeSpan.FromSeconds(30));
+
+        var pending = client.SendAsync(Plan(stream: true), startMs: 0, warmup: false, CancellationToken.None);
+        await handler.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(pending.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(30));
+        var record = await pending.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(ErrorKind.Timeout, record.Error);
+        Assert.Equal(30_000, record.E2eMs);
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:8000", "http://127.0.0.1:8000/v1/completions")]
     [InlineData("http://127.0.0.1:8000/", "http://127.0.0.1:8000/v1/completions")]
@@ -135,6 +154,19 @@ public class LlmClientTests
         var endpoints = ApiEndpoints.Parse(baseUrl);
         Assert.Equal(completions, endpoints.Completions.ToString());
         Assert.Equal(completions.Replace("v1/completions", "metrics", StringComparison.Ordinal), endpoints.Metrics.ToString());
+    }
+
+    /// <summary>Never answers; only the request's cancellation ends it.</summary>
+    private sealed class HangingHandler : HttpMessageHandler
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Entered.TrySetResult();
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            throw new InvalidOperationException("unreachable: an infinite wait only ends by cancellation");
+        }
     }
 
     private static string Chunk(string json) => "data: " + json + "\n\n";
