@@ -107,6 +107,17 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void Parse_TheShippedExampleScenario_IsValid()
+    {
+        var path = FindInRepository(Path.Combine("loadtests", "scenarios", "ramp-then-poisson.json"));
+        var scenario = RunCommand.Parse(new CliOptions(["--config", path, "--out", "d"]));
+
+        Assert.Equal([LoadSimulationKind.RampingInject, LoadSimulationKind.Inject], scenario.Load.Select(s => s.Kind));
+        Assert.Equal(LengthDistributionKind.Uniform, scenario.Workload.PromptTokens.Kind);
+        Assert.Equal(0.05, scenario.AbortFraction);
+    }
+
+    [Fact]
     public void Parse_ConfigFileWithMisspeltField_IsRejected()
     {
         var path = Path.Combine(Path.GetTempPath(), $"scenario-{Guid.NewGuid():N}.json");
@@ -119,5 +130,19 @@ public class RunCommandTests
         {
             File.Delete(path);
         }
+    }
+
+    private static string FindInRepository(string relativePath)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, relativePath);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException($"{relativePath} not found above {AppContext.BaseDirectory}");
     }
 }
