@@ -95,7 +95,8 @@ internal sealed class MetricsScraper(HttpClient http, Uri metricsUri, TimeProvid
 
     private ServerMetricsReport Build(IReadOnlyDictionary<string, double> before, IReadOnlyDictionary<string, double> after)
     {
-        var delta = Counters.Where(k => before.ContainsKey(k) && after.ContainsKey(k)).ToDictionary(k => k, k => after[k] - before[k]);
+        // NOTE: OpenTelemetry exports a counter only after its first increment, so one missing before the run was 0.
+        var delta = Counters.Where(after.ContainsKey).ToDictionary(k => k, k => after[k] - before.GetValueOrDefault(k));
         lock (_peak)
         {
             return new ServerMetricsReport
