@@ -14,7 +14,7 @@ internal static class RunCommand
           --load SPEC[,SPEC...]   keep-constant:USERS | inject:RATE_PER_S[:poisson|constant] | ramping-inject:RATE
                                   | ramping-constant:USERS | iterations:COUNT[:USERS]; SPEC@30s sets that step's duration
           --config FILE           JSON scenario (flags given as well override it)
-          --duration 30s  --warmup 0s  --model NAME (default: first of /v1/models)  --api-key KEY
+          --duration 30s  --warmup 0s  --model NAME (default: first of /v1/models)  --api-key KEY (default: $OPENAI_API_KEY)
           --prompt-tokens N|uniform:MIN:MAX|normal:MEAN:SD   --max-tokens (same forms)   --shared-prefix-tokens K
           --dataset FILE  --chat  --stream true|false  --ignore-eos true|false  --temperature T  --seed S
           --slo-ttft-ms X  --slo-tpot-ms Y  --abort-fraction F  --abort-after-chunks N
