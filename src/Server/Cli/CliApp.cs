@@ -6,6 +6,7 @@ internal static class CliApp
     /// <summary>Each command lives in its own file; the table is the only place that names them all.</summary>
     private static readonly Dictionary<string, Func<string[], Task<int>>> Commands = new(StringComparer.Ordinal)
     {
+        ["tokenize"] = TokenizeCommand.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)
