@@ -17,7 +17,9 @@ public interface IModelRunner : IDisposable
     /// <summary>Runs the model over <paramref name="batch"/>: writes every row's K/V into its cache slot and the logits of
     /// <c>batch.LogitsRows</c> into <paramref name="logits"/> ([LogitsRows.Length, VocabSize], row-major).</summary>
     /// <remarks>Batch invariance: a row's logits depend only on its own sequence's tokens and cache, never on the other
-    /// rows of the batch (fixed reduction order per row).</remarks>
+    /// rows of the batch (fixed reduction order per row). <c>LogitsRows</c> may be empty (a prefill chunk that does not end
+    /// its prompt). An inconsistent batch (row counts, block ids, slots or token ids out of range) throws
+    /// <see cref="ArgumentException"/> before anything is written.</remarks>
     void Forward(ForwardBatch batch, Span<float> logits);
 
     /// <summary>Copies the K/V of every layer from block <paramref name="source"/> to <paramref name="destination"/>

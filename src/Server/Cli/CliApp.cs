@@ -6,7 +6,11 @@ internal static class CliApp
     /// <summary>Each command lives in its own file; the table is the only place that names them all.</summary>
     private static readonly Dictionary<string, Func<string[], Task<int>>> Commands = new(StringComparer.Ordinal)
     {
+        ["serve"] = ServeCommand.RunAsync,
+        ["render-template"] = RenderTemplateCommand.RunAsync,
         ["tokenize"] = TokenizeCommand.RunAsync,
+        ["generate"] = GenerateCommand.RunAsync,
+        ["bench"] = BenchCommand.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)
