@@ -12,6 +12,7 @@ internal sealed class MetricsScraper(HttpClient http, Uri metricsUri, TimeProvid
 
     private readonly Dictionary<string, double> _peak = new(StringComparer.Ordinal);
     private IReadOnlyDictionary<string, double>? _before;
+    private IReadOnlyDictionary<string, double>? _measureStart;
     private int _scrapes;
 
     /// <summary>The known series now, or null when /metrics is missing or unreachable (the report then omits the server view).</summary>
@@ -48,6 +49,20 @@ internal sealed class MetricsScraper(HttpClient http, Uri metricsUri, TimeProvid
     {
         _before = await TryScrapeAsync(cancellationToken).ConfigureAwait(false);
         return _before is not null;
+    }
+
+    /// <summary>Scrapes when warm-up ends: counter deltas then cover the measured window only, like the client's figures.</summary>
+    public async Task ScrapeAtMeasureStartAsync(TimeSpan warmup, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(warmup, timeProvider, cancellationToken).ConfigureAwait(false);
+            _measureStart = await TryScrapeAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The run ended before warm-up did; deltas then start from the pre-run scrape.
+        }
     }
 
     /// <summary>Scrapes once a second until <paramref name="cancellationToken"/> ends the run, recording gauge peaks.</summary>
@@ -95,8 +110,9 @@ internal sealed class MetricsScraper(HttpClient http, Uri metricsUri, TimeProvid
 
     private ServerMetricsReport Build(IReadOnlyDictionary<string, double> before, IReadOnlyDictionary<string, double> after)
     {
-        // NOTE: OpenTelemetry exports a counter only after its first increment, so one missing before the run was 0.
-        var delta = Counters.Where(after.ContainsKey).ToDictionary(k => k, k => after[k] - before.GetValueOrDefault(k));
+        // NOTE: OpenTelemetry exports a counter only after its first increment, so one missing at the start was 0.
+        var start = _measureStart ?? before;
+        var delta = Counters.Where(after.ContainsKey).ToDictionary(k => k, k => after[k] - start.GetValueOrDefault(k));
         lock (_peak)
         {
             return new ServerMetricsReport

@@ -10,7 +10,7 @@ internal sealed record ServerMetricsReport
     /// <summary>Highest gauge values seen by the once-a-second scrapes during the run.</summary>
     public required IReadOnlyDictionary<string, double> Peak { get; init; }
 
-    /// <summary>Counter increases over the run (after − before).</summary>
+    /// <summary>Counter increases over the measured window: after − the scrape at the end of warm-up (or before, without warm-up).</summary>
     public required IReadOnlyDictionary<string, double> Delta { get; init; }
 
     public double? QueueTimeMeanMs { get; init; }

@@ -120,22 +120,22 @@ internal static class MarkdownReport
         Line(md, $"");
         if (server.QueueTimeMeanMs is { } queue)
         {
-            Line(md, $"- Mean queue time during the run: {queue:0.##} ms");
+            Line(md, $"- Mean queue time in the measured window: {queue:0.##} ms");
         }
 
         if (server.ServerTtftMeanMs is { } ttft)
         {
-            Line(md, $"- Mean server-side TTFT during the run: {ttft:0.##} ms");
+            Line(md, $"- Mean server-side TTFT in the measured window: {ttft:0.##} ms");
         }
 
         if (server.PrefixCacheHitRate is { } hitRate)
         {
-            Line(md, $"- Prefix cache hit rate during the run: {hitRate:P1}");
+            Line(md, $"- Prefix cache hit rate in the measured window: {hitRate:P1}");
         }
 
         if (server.Delta.TryGetValue(ServerSeries.Preemptions, out var preemptions))
         {
-            Line(md, $"- Preemptions during the run: {preemptions:0}");
+            Line(md, $"- Preemptions in the measured window: {preemptions:0}");
         }
 
         foreach (var (key, back) in server.ReturnedToBaseline)

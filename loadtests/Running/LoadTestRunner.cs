@@ -44,7 +44,9 @@ internal sealed class LoadTestRunner(TimeProvider timeProvider, TextWriter log)
         var startedAt = timeProvider.GetUtcNow();
         using (var background = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            var sampling = hasMetrics ? scraper.SampleUntilCancelledAsync(background.Token) : Task.CompletedTask;
+            var sampling = hasMetrics
+                ? Task.WhenAll(scraper.SampleUntilCancelledAsync(background.Token), scraper.ScrapeAtMeasureStartAsync(plan.WarmupEnd, background.Token))
+                : Task.CompletedTask;
             var progress = new LiveProgress(counters, () => driver.Elapsed, plan.End, timeProvider).RunAsync(scenario.Progress, background.Token);
             await driver.RunAsync(
                 async (arrival, token) =>
