@@ -75,6 +75,8 @@ public sealed class EngineClient : IEngineClient, IDisposable
     private void AbortChoice(string requestId, FinishReason reason, int? index) => _core.Post(new AbortRequestCommand(requestId, reason, index));
 
     /// <summary>Stops the loop (open streams end with an error) and waits for its thread.</summary>
+    public bool IsRunning => _thread.IsAlive;
+
     public void Dispose()
     {
         _stopping.Cancel();

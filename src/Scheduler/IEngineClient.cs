@@ -16,6 +16,9 @@ public interface IEngineClient
     /// pool then. Unknown or finished ids are ignored.</summary>
     void Abort(string requestId, FinishReason reason = FinishReason.Abort);
 
+    /// <summary>False once the engine loop has ended (stopped, or failed and failed every open request).</summary>
+    bool IsRunning { get; }
+
     /// <summary>The latest state snapshot (published after every step).</summary>
     SchedulerStats GetStats();
 }

@@ -28,6 +28,19 @@ public class EngineClientTests
     }
 
     [Fact]
+    public async Task IsRunning_RunnerThrows_StreamFailsAndLoopReportsStopped()
+    {
+        using var client = new EngineClient(new ThrowingRunner(), [], TestScheduler.Options(), new FakeTimeProvider());
+        Assert.True(client.IsRunning);
+
+        var outputs = client.AddRequest(Request("a", TestRequests.Prompt(1, 4), maxTokens: 3)).Outputs!;
+
+        await Assert.ThrowsAnyAsync<Exception>(() => ReadAllAsync(outputs).WaitAsync(HangGuard));
+        Assert.True(SpinWait.SpinUntil(() => !client.IsRunning, HangGuard));
+        Assert.Equal(AddRequestError.EngineStopped, client.AddRequest(Request("b", TestRequests.Prompt(2, 4), maxTokens: 1)).Error);
+    }
+
+    [Fact]
     public void AddRequest_PromptPlusMaxTokensBeyondContext_IsRefusedUpFront()
     {
         var options = TestScheduler.Options(maxModelLen: 32);
@@ -158,5 +171,25 @@ public class EngineClientTests
         public string Decode(int tokenId) => TextOf(tokenId);
 
         public string Flush() => string.Empty;
+    }
+
+    /// <summary>A model runner whose every forward pass fails, as a broken backend would.</summary>
+    private sealed class ThrowingRunner : Serving.Engine.Execution.IModelRunner
+    {
+        public int VocabSize => 97;
+
+        public int BlockSize => 16;
+
+        public int NumBlocks => 8;
+
+        public void Forward(Serving.Engine.Execution.ForwardBatch batch, Span<float> logits) => throw new InvalidOperationException("backend failed");
+
+        public void CopyBlock(int source, int destination)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
     }
 }

@@ -21,7 +21,7 @@ internal sealed class EngineHealth(IEngineClient engine, TimeProvider timeProvid
     /// <summary>Null when healthy, else the reason (<c>engine stopped</c>, <c>engine stalled</c>).</summary>
     public string? Check()
     {
-        if (_isStopped)
+        if (_isStopped || !engine.IsRunning)
         {
             return "engine stopped";
         }
