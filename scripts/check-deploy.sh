@@ -10,6 +10,16 @@ dotnet publish src/Server/Serving.Server.csproj -c Release -o "$out" --nologo -v
 promtool check config deploy/prometheus/prometheus.yml
 promtool check rules deploy/prometheus/rules.yml
 python3 -c 'import json,sys; json.load(open("deploy/grafana/serving-dashboard.json"))' && echo "grafana dashboard: valid JSON"
+python3 - <<'PY'
+# The compose file: services, images or builds, the dashboard provisioning mounts; docker compose itself is not installed.
+import yaml
+c = yaml.safe_load(open("deploy/docker-compose.yml"))
+assert set(c["services"]) == {"serving", "prometheus", "grafana"}, c["services"].keys()
+assert c["services"]["serving"]["build"]["dockerfile"] == "Dockerfile"
+assert "SERVING_Engine__ModelPath" in c["services"]["serving"]["environment"]
+assert any("provisioning" in v for v in c["services"]["grafana"]["volumes"])
+print("deploy/docker-compose.yml: structure OK")
+PY
 if command -v kubectl >/dev/null; then
   kubectl kustomize deploy/k8s >/dev/null && echo "deploy/k8s: kustomize build OK"
 else
