@@ -10,7 +10,4 @@ internal unsafe interface IQ8Blocks
 
     /// <summary>The block's 32 quantized values (without the scale), in order.</summary>
     static abstract Vector256<sbyte> Values(byte* block);
-
-    /// <summary>The values of the block at <paramref name="block"/> (lanes 0..31) and of the next one (lanes 32..63); AVX-512 only.</summary>
-    static abstract Vector512<sbyte> Pair(byte* block);
 }

@@ -18,10 +18,6 @@ public static unsafe partial class MatMul
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<sbyte> Values(byte* block) => Vector256.Load((sbyte*)(block + 2));
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<sbyte> Pair(byte* block) =>
-            Vector256.Load((sbyte*)(block + 2)).ToVector512Unsafe().WithUpper(Vector256.Load((sbyte*)(block + BlockBytes + 2)));
     }
 
     /// <summary>Q4_0 weights: blocks of 18 bytes, { half d; uint8 qs[16] }; value j = (low nibble of qs[j]) - 8, j + 16 = (high nibble) - 8.</summary>
@@ -37,39 +33,19 @@ public static unsafe partial class MatMul
             var nibbles = Vector256.Create(bytes & low, (bytes.AsUInt16() >>> 4).AsByte() & low);
             return nibbles.AsSByte() - Vector256.Create((sbyte)8);
         }
-
-        /// <summary>
-        /// Both blocks' 16 packed bytes broadcast to 128-bit lanes { first, first, second, second }; shifting the odd lanes'
-        /// 16-bit words right by 4 before the mask yields { low nibbles, high nibbles } of each block, as <see cref="Values"/>.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<sbyte> Pair(byte* block)
-        {
-            var first = Avx512F.BroadcastVector128ToVector512((uint*)(block + 2));
-            var second = Avx512F.BroadcastVector128ToVector512((uint*)(block + BlockBytes + 2));
-            var lanes = Avx512F.Shuffle4x128(first, second, 0).AsUInt16();
-            var shifts = Vector512.Create((ushort)0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4, 4, 4, 4, 4);
-            var nibbles = Avx512BW.ShiftRightLogicalVariable(lanes, shifts).AsByte() & Vector512.Create((byte)0x0F);
-            return nibbles.AsSByte() - Vector512.Create((sbyte)8);
-        }
     }
 
     /// <summary>
     /// The kernel for 32-value weight blocks with a leading half scale. Block scales are converted 8 at a time and premultiplied
     /// by the activation scales; even and odd blocks accumulate separately so consecutive FMAs do not wait on each other.
     /// </summary>
-    internal readonly partial struct Q8Kernel<TBlocks> : IQuantizedKernel
+    internal readonly struct Q8Kernel<TBlocks> : IQuantizedKernel
         where TBlocks : IQ8Blocks
     {
         public static int ActivationBlock => 32;
 
         public static float Dot(byte* weights, in ActivationRows x, int row, int blocks)
         {
-            if (Avx512BW.IsSupported)
-            {
-                return DotPairs(weights, x, row, blocks);
-            }
-
             Vector256<float> even = default, odd = default;
             var weightScales = stackalloc float[8];
             var scales = stackalloc float[8];
@@ -97,11 +73,6 @@ public static unsafe partial class MatMul
 
         public static Vector128<float> Dot4(byte* weights, in ActivationRows x, int row, int blocks)
         {
-            if (Avx512BW.IsSupported)
-            {
-                return Dot4Pairs(weights, x, row, blocks);
-            }
-
             Vector256<float> even0 = default, even1 = default, even2 = default, even3 = default;
             Vector256<float> odd0 = default, odd1 = default, odd2 = default, odd3 = default;
             var weightScales = stackalloc float[8];

@@ -102,7 +102,7 @@ public sealed class MatMulTests : IDisposable
         AssertMatchesReference(w, n, y, i => KernelTestData.RoundActivations(type, x.AsSpan(i * columns, columns)));
     }
 
-    /// <summary>17 blocks per row: the last group of 8 ends with an unpaired block, which the AVX-512 kernel adds on its own.</summary>
+    /// <summary>17 blocks per row: the last group of 8 holds a single (even) block with no odd partner.</summary>
     [Theory]
     [InlineData(GgmlType.Q8_0)]
     [InlineData(GgmlType.Q4_0)]
