@@ -102,6 +102,25 @@ public sealed class MatMulTests : IDisposable
         AssertMatchesReference(w, n, y, i => KernelTestData.RoundActivations(type, x.AsSpan(i * columns, columns)));
     }
 
+    /// <summary>17 blocks per row: the last group of 8 holds a single (even) block with no odd partner.</summary>
+    [Theory]
+    [InlineData(GgmlType.Q8_0)]
+    [InlineData(GgmlType.Q4_0)]
+    public void Multiply_OddBlockCount_MatchesReferenceAndIsBatchInvariant(GgmlType type)
+    {
+        const int rows = 11, columns = 17 * 32, n = 8, position = 5;
+        var (w, _) = KernelTestData.RandomMatrix(type, rows, columns, seed: 16);
+        var x = KernelTestData.RandomFloats(n * columns, seed: 17, scale: 3f);
+        var y = new float[n * rows];
+        var yAlone = new float[rows];
+
+        MatMul.Multiply(w, x, n, y, _pool);
+        MatMul.Multiply(w, x.AsSpan(position * columns, columns), 1, yAlone, _pool);
+
+        AssertMatchesReference(w, n, y, i => KernelTestData.RoundActivations(type, x.AsSpan(i * columns, columns)));
+        Assert.Equal(yAlone, y.AsSpan(position * rows, rows).ToArray());
+    }
+
     /// <summary>43 columns: the 16-value vector loop, then a scalar tail of 11 (tiny models have rows of 8).</summary>
     [Theory]
     [InlineData(GgmlType.F32)]
