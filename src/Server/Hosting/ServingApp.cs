@@ -16,6 +16,9 @@ internal static class ServingApp
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddEnvironmentVariables("SERVING_");
         builder.Configuration.AddInMemoryCollection(settings);
+        // NOTE: a start-up failure (bad model file, failed download) is reported once, as one line, by the serve command;
+        // the host would otherwise log the same exception again with a full stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         configureServices?.Invoke(builder.Services);
         builder.Services.AddServingServer(builder.Configuration);
 
