@@ -42,6 +42,7 @@ public class SamplingParamsTests
         Assert.Equal(expectedParam, error.Param);
         Assert.Equal(expectedParam, error.ParamName);
         Assert.StartsWith(expectedParam, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
