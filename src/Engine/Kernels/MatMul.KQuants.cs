@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -23,18 +24,12 @@ public static unsafe partial class MatMul
         public static float Dot(byte* weights, in ActivationRows x, int row, int blocks)
         {
             Vector256<float> acc = default, minAcc = default;
-            for (var b = 0; b < blocks; b++, weights += 144)
+            var quants = x.Quants(row);
+            for (var b = 0; b < blocks; b++, weights += 144, quants += 256)
             {
                 var (scales, mins) = UnpackK4(weights + 4);
-                var sumi = Vector256<int>.Zero;
-                var quants = x.Quants(row) + (256 * b);
-                for (var c = 0; c < 4; c++)
-                {
-                    var (low, high) = Nibbles(Vector256.Load(weights + 16 + (32 * c)));
-                    var (scaleLow, scaleHigh) = SubBlockScales(scales, c);
-                    sumi += ScaledDot(low, quants + (64 * c), scaleLow) + ScaledDot(high, quants + (64 * c) + 32, scaleHigh);
-                }
-
+                var sumi = Q4Chunk(weights, quants, scales, 0) + Q4Chunk(weights, quants, scales, 1)
+                    + Q4Chunk(weights, quants, scales, 2) + Q4Chunk(weights, quants, scales, 3);
                 FinishBlock(ref acc, ref minAcc, sumi, mins, x, row, b, Fp16.LoadScale(weights), Fp16.LoadScale(weights + 2));
             }
 
@@ -45,23 +40,15 @@ public static unsafe partial class MatMul
         {
             Vector256<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
             Vector256<float> min0 = default, min1 = default, min2 = default, min3 = default;
-            for (var b = 0; b < blocks; b++, weights += 144)
+            sbyte* q0 = x.Quants(row), q1 = x.Quants(row + 1), q2 = x.Quants(row + 2), q3 = x.Quants(row + 3);
+            for (var b = 0; b < blocks; b++, weights += 144, q0 += 256, q1 += 256, q2 += 256, q3 += 256)
             {
                 var (scales, mins) = UnpackK4(weights + 4);
                 Vector256<int> sumi0 = default, sumi1 = default, sumi2 = default, sumi3 = default;
-                sbyte* q0 = x.Quants(row) + (256 * b), q1 = x.Quants(row + 1) + (256 * b);
-                sbyte* q2 = x.Quants(row + 2) + (256 * b), q3 = x.Quants(row + 3) + (256 * b);
-                for (var c = 0; c < 4; c++)
-                {
-                    var (low, high) = Nibbles(Vector256.Load(weights + 16 + (32 * c)));
-                    var (scaleLow, scaleHigh) = SubBlockScales(scales, c);
-                    var offset = 64 * c;
-                    sumi0 += ScaledDot(low, q0 + offset, scaleLow) + ScaledDot(high, q0 + offset + 32, scaleHigh);
-                    sumi1 += ScaledDot(low, q1 + offset, scaleLow) + ScaledDot(high, q1 + offset + 32, scaleHigh);
-                    sumi2 += ScaledDot(low, q2 + offset, scaleLow) + ScaledDot(high, q2 + offset + 32, scaleHigh);
-                    sumi3 += ScaledDot(low, q3 + offset, scaleLow) + ScaledDot(high, q3 + offset + 32, scaleHigh);
-                }
-
+                Q4Chunk4(weights, q0, q1, q2, q3, scales, 0, ref sumi0, ref sumi1, ref sumi2, ref sumi3);
+                Q4Chunk4(weights, q0, q1, q2, q3, scales, 1, ref sumi0, ref sumi1, ref sumi2, ref sumi3);
+                Q4Chunk4(weights, q0, q1, q2, q3, scales, 2, ref sumi0, ref sumi1, ref sumi2, ref sumi3);
+                Q4Chunk4(weights, q0, q1, q2, q3, scales, 3, ref sumi0, ref sumi1, ref sumi2, ref sumi3);
                 float d = Fp16.LoadScale(weights), dmin = Fp16.LoadScale(weights + 2);
                 FinishBlock(ref acc0, ref min0, sumi0, mins, x, row, b, d, dmin);
                 FinishBlock(ref acc1, ref min1, sumi1, mins, x, row + 1, b, d, dmin);
@@ -70,6 +57,33 @@ public static unsafe partial class MatMul
             }
 
             return Finish4(acc0, acc1, acc2, acc3, min0, min1, min2, min3);
+        }
+
+        /// <summary>
+        /// Chunk <paramref name="c"/> (values 64c .. 64c + 63: sub-block 2c in the low nibbles, 2c + 1 in the high ones) of a
+        /// block, scaled per sub-block. Called with constant chunks, so the shuffle masks are constants and the loop is unrolled.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<int> Q4Chunk(byte* block, sbyte* x, Vector256<byte> scales, [ConstantExpected(Min = 0, Max = 3)] int c)
+        {
+            var (low, high) = Nibbles(Vector256.Load(block + 16 + (32 * c)));
+            var (scaleLow, scaleHigh) = SubBlockScales(scales, c);
+            return ScaledDot(low, x + (64 * c), scaleLow) + ScaledDot(high, x + (64 * c) + 32, scaleHigh);
+        }
+
+        /// <summary><see cref="Q4Chunk"/> for four input rows sharing one weight load and nibble split.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Q4Chunk4(
+            byte* block, sbyte* x0, sbyte* x1, sbyte* x2, sbyte* x3, Vector256<byte> scales, [ConstantExpected(Min = 0, Max = 3)] int c,
+            ref Vector256<int> sumi0, ref Vector256<int> sumi1, ref Vector256<int> sumi2, ref Vector256<int> sumi3)
+        {
+            var (low, high) = Nibbles(Vector256.Load(block + 16 + (32 * c)));
+            var (scaleLow, scaleHigh) = SubBlockScales(scales, c);
+            var o = 64 * c;
+            sumi0 += ScaledDot(low, x0 + o, scaleLow) + ScaledDot(high, x0 + o + 32, scaleHigh);
+            sumi1 += ScaledDot(low, x1 + o, scaleLow) + ScaledDot(high, x1 + o + 32, scaleHigh);
+            sumi2 += ScaledDot(low, x2 + o, scaleLow) + ScaledDot(high, x2 + o + 32, scaleHigh);
+            sumi3 += ScaledDot(low, x3 + o, scaleLow) + ScaledDot(high, x3 + o + 32, scaleHigh);
         }
     }
 
@@ -81,19 +95,13 @@ public static unsafe partial class MatMul
         public static float Dot(byte* weights, in ActivationRows x, int row, int blocks)
         {
             Vector256<float> acc = default, minAcc = default;
-            for (var b = 0; b < blocks; b++, weights += 176)
+            var quants = x.Quants(row);
+            for (var b = 0; b < blocks; b++, weights += 176, quants += 256)
             {
                 var (scales, mins) = UnpackK4(weights + 4);
                 var highBits = Vector256.Load(weights + 16);
-                var sumi = Vector256<int>.Zero;
-                var quants = x.Quants(row) + (256 * b);
-                for (var c = 0; c < 4; c++)
-                {
-                    var (low, high) = Q5Values(Vector256.Load(weights + 48 + (32 * c)), highBits, c);
-                    var (scaleLow, scaleHigh) = SubBlockScales(scales, c);
-                    sumi += ScaledDot(low, quants + (64 * c), scaleLow) + ScaledDot(high, quants + (64 * c) + 32, scaleHigh);
-                }
-
+                var sumi = Q5Chunk(weights, highBits, quants, scales, 0) + Q5Chunk(weights, highBits, quants, scales, 1)
+                    + Q5Chunk(weights, highBits, quants, scales, 2) + Q5Chunk(weights, highBits, quants, scales, 3);
                 FinishBlock(ref acc, ref minAcc, sumi, mins, x, row, b, Fp16.LoadScale(weights), Fp16.LoadScale(weights + 2));
             }
 
@@ -104,24 +112,16 @@ public static unsafe partial class MatMul
         {
             Vector256<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
             Vector256<float> min0 = default, min1 = default, min2 = default, min3 = default;
-            for (var b = 0; b < blocks; b++, weights += 176)
+            sbyte* q0 = x.Quants(row), q1 = x.Quants(row + 1), q2 = x.Quants(row + 2), q3 = x.Quants(row + 3);
+            for (var b = 0; b < blocks; b++, weights += 176, q0 += 256, q1 += 256, q2 += 256, q3 += 256)
             {
                 var (scales, mins) = UnpackK4(weights + 4);
                 var highBits = Vector256.Load(weights + 16);
                 Vector256<int> sumi0 = default, sumi1 = default, sumi2 = default, sumi3 = default;
-                sbyte* q0 = x.Quants(row) + (256 * b), q1 = x.Quants(row + 1) + (256 * b);
-                sbyte* q2 = x.Quants(row + 2) + (256 * b), q3 = x.Quants(row + 3) + (256 * b);
-                for (var c = 0; c < 4; c++)
-                {
-                    var (low, high) = Q5Values(Vector256.Load(weights + 48 + (32 * c)), highBits, c);
-                    var (scaleLow, scaleHigh) = SubBlockScales(scales, c);
-                    var offset = 64 * c;
-                    sumi0 += ScaledDot(low, q0 + offset, scaleLow) + ScaledDot(high, q0 + offset + 32, scaleHigh);
-                    sumi1 += ScaledDot(low, q1 + offset, scaleLow) + ScaledDot(high, q1 + offset + 32, scaleHigh);
-                    sumi2 += ScaledDot(low, q2 + offset, scaleLow) + ScaledDot(high, q2 + offset + 32, scaleHigh);
-                    sumi3 += ScaledDot(low, q3 + offset, scaleLow) + ScaledDot(high, q3 + offset + 32, scaleHigh);
-                }
-
+                Q5Chunk4(weights, highBits, q0, q1, q2, q3, scales, 0, ref sumi0, ref sumi1, ref sumi2, ref sumi3);
+                Q5Chunk4(weights, highBits, q0, q1, q2, q3, scales, 1, ref sumi0, ref sumi1, ref sumi2, ref sumi3);
+                Q5Chunk4(weights, highBits, q0, q1, q2, q3, scales, 2, ref sumi0, ref sumi1, ref sumi2, ref sumi3);
+                Q5Chunk4(weights, highBits, q0, q1, q2, q3, scales, 3, ref sumi0, ref sumi1, ref sumi2, ref sumi3);
                 float d = Fp16.LoadScale(weights), dmin = Fp16.LoadScale(weights + 2);
                 FinishBlock(ref acc0, ref min0, sumi0, mins, x, row, b, d, dmin);
                 FinishBlock(ref acc1, ref min1, sumi1, mins, x, row + 1, b, d, dmin);
@@ -132,8 +132,35 @@ public static unsafe partial class MatMul
             return Finish4(acc0, acc1, acc2, acc3, min0, min1, min2, min3);
         }
 
+        /// <summary>Chunk <paramref name="c"/> of a block (as <see cref="Q4_KKernel"/>'s), the fifth bits taken from qh.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static (Vector256<byte> Low, Vector256<byte> High) Q5Values(Vector256<byte> packed, Vector256<byte> highBits, int chunk)
+        private static Vector256<int> Q5Chunk(
+            byte* block, Vector256<byte> highBits, sbyte* x, Vector256<byte> scales, [ConstantExpected(Min = 0, Max = 3)] int c)
+        {
+            var (low, high) = Q5Values(Vector256.Load(block + 48 + (32 * c)), highBits, c);
+            var (scaleLow, scaleHigh) = SubBlockScales(scales, c);
+            return ScaledDot(low, x + (64 * c), scaleLow) + ScaledDot(high, x + (64 * c) + 32, scaleHigh);
+        }
+
+        /// <summary><see cref="Q5Chunk"/> for four input rows sharing one weight unpack.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Q5Chunk4(
+            byte* block, Vector256<byte> highBits, sbyte* x0, sbyte* x1, sbyte* x2, sbyte* x3, Vector256<byte> scales,
+            [ConstantExpected(Min = 0, Max = 3)] int c,
+            ref Vector256<int> sumi0, ref Vector256<int> sumi1, ref Vector256<int> sumi2, ref Vector256<int> sumi3)
+        {
+            var (low, high) = Q5Values(Vector256.Load(block + 48 + (32 * c)), highBits, c);
+            var (scaleLow, scaleHigh) = SubBlockScales(scales, c);
+            var o = 64 * c;
+            sumi0 += ScaledDot(low, x0 + o, scaleLow) + ScaledDot(high, x0 + o + 32, scaleHigh);
+            sumi1 += ScaledDot(low, x1 + o, scaleLow) + ScaledDot(high, x1 + o + 32, scaleHigh);
+            sumi2 += ScaledDot(low, x2 + o, scaleLow) + ScaledDot(high, x2 + o + 32, scaleHigh);
+            sumi3 += ScaledDot(low, x3 + o, scaleLow) + ScaledDot(high, x3 + o + 32, scaleHigh);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static (Vector256<byte> Low, Vector256<byte> High) Q5Values(
+            Vector256<byte> packed, Vector256<byte> highBits, [ConstantExpected(Min = 0, Max = 3)] int chunk)
         {
             var (low, high) = Nibbles(packed);
             var bit0 = Vector256.Create((byte)(1 << (2 * chunk)));
@@ -269,10 +296,11 @@ public static unsafe partial class MatMul
     /// 128-bit lanes), by byte shuffles rather than scalar extracts.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<short> Low, Vector256<short> High) SubBlockScales(Vector256<byte> scales, int c)
+    private static (Vector256<short> Low, Vector256<short> High) SubBlockScales(Vector256<byte> scales, [ConstantExpected(Min = 0, Max = 3)] int c)
     {
-        var pick = Vector256.Create((ushort)0x0100).AsByte() + Vector256.Create((byte)(4 * c));
-        return (Avx2.Shuffle(scales, pick).AsInt16(), Avx2.Shuffle(scales, pick + Vector256.Create((byte)2)).AsInt16());
+        var low = Vector256.Create((ushort)(0x0100 + (0x0404 * c))).AsByte();
+        var high = Vector256.Create((ushort)(0x0302 + (0x0404 * c))).AsByte();
+        return (Avx2.Shuffle(scales, low).AsInt16(), Avx2.Shuffle(scales, high).AsInt16());
     }
 
     /// <summary>
