@@ -44,10 +44,11 @@ internal sealed unsafe class ActivationScratch
             return;
         }
 
-        // NOTE: scales are sized for the smallest block (32) and sums for runs of 16, so one buffer set serves both formats.
+        // NOTE: scales are sized for the smallest block (32) and sums for runs of 16, so one buffer set serves both formats;
+        // 8 spare scales let the Q8_0 kernel read the last row's scales a whole vector at a time.
         var length = checked((int)values);
         _quants = GC.AllocateUninitializedArray<sbyte>(length, pinned: true);
-        _scales = GC.AllocateUninitializedArray<float>(length / 32, pinned: true);
+        _scales = GC.AllocateUninitializedArray<float>((length / 32) + 8, pinned: true);
         _sums = GC.AllocateUninitializedArray<short>(length / 16, pinned: true);
         Quants = (sbyte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_quants));
         Scales = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_scales));

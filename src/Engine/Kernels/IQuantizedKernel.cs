@@ -13,9 +13,17 @@ internal unsafe interface IQuantizedKernel
     /// <summary>Values per activation block: 32 (Q8_0) or 256 (Q8_K).</summary>
     static abstract int ActivationBlock { get; }
 
+    /// <summary>
+    /// Work done once per weight row before its dot products: fills <paramref name="rowScratch"/> (at least
+    /// <c>blocks + 8</c> floats) with whatever <see cref="Dot"/> and <see cref="Dot4"/> read there. Nothing by default.
+    /// </summary>
+    static virtual void PrepareRow(byte* weights, int blocks, float* rowScratch)
+    {
+    }
+
     /// <summary><c>Σ_k w[k] · x[row, k]</c> over <paramref name="blocks"/> activation blocks, in a fixed order.</summary>
-    static abstract float Dot(byte* weights, in ActivationRows x, int row, int blocks);
+    static abstract float Dot(byte* weights, float* rowScratch, in ActivationRows x, int row, int blocks);
 
     /// <summary><see cref="Dot"/> for input rows <paramref name="row"/> .. <paramref name="row"/> + 3.</summary>
-    static abstract Vector128<float> Dot4(byte* weights, in ActivationRows x, int row, int blocks);
+    static abstract Vector128<float> Dot4(byte* weights, float* rowScratch, in ActivationRows x, int row, int blocks);
 }

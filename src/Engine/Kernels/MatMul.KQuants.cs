@@ -21,7 +21,7 @@ public static unsafe partial class MatMul
     {
         public static int ActivationBlock => 256;
 
-        public static float Dot(byte* weights, in ActivationRows x, int row, int blocks)
+        public static float Dot(byte* weights, float* rowScratch, in ActivationRows x, int row, int blocks)
         {
             Vector256<float> acc = default, minAcc = default;
             var quants = x.Quants(row);
@@ -36,7 +36,7 @@ public static unsafe partial class MatMul
             return Vector256.Sum(acc) - Vector256.Sum(minAcc);
         }
 
-        public static Vector128<float> Dot4(byte* weights, in ActivationRows x, int row, int blocks)
+        public static Vector128<float> Dot4(byte* weights, float* rowScratch, in ActivationRows x, int row, int blocks)
         {
             Vector256<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
             Vector256<float> min0 = default, min1 = default, min2 = default, min3 = default;
@@ -92,7 +92,7 @@ public static unsafe partial class MatMul
     {
         public static int ActivationBlock => 256;
 
-        public static float Dot(byte* weights, in ActivationRows x, int row, int blocks)
+        public static float Dot(byte* weights, float* rowScratch, in ActivationRows x, int row, int blocks)
         {
             Vector256<float> acc = default, minAcc = default;
             var quants = x.Quants(row);
@@ -108,7 +108,7 @@ public static unsafe partial class MatMul
             return Vector256.Sum(acc) - Vector256.Sum(minAcc);
         }
 
-        public static Vector128<float> Dot4(byte* weights, in ActivationRows x, int row, int blocks)
+        public static Vector128<float> Dot4(byte* weights, float* rowScratch, in ActivationRows x, int row, int blocks)
         {
             Vector256<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
             Vector256<float> min0 = default, min1 = default, min2 = default, min3 = default;
@@ -178,7 +178,7 @@ public static unsafe partial class MatMul
     {
         public static int ActivationBlock => 256;
 
-        public static float Dot(byte* weights, in ActivationRows x, int row, int blocks)
+        public static float Dot(byte* weights, float* rowScratch, in ActivationRows x, int row, int blocks)
         {
             Vector256<float> acc = default, offsetAcc = default;
             for (var b = 0; b < blocks; b++, weights += 210)
@@ -202,7 +202,7 @@ public static unsafe partial class MatMul
             return Vector256.Sum(acc) - Vector256.Sum(offsetAcc);
         }
 
-        public static Vector128<float> Dot4(byte* weights, in ActivationRows x, int row, int blocks)
+        public static Vector128<float> Dot4(byte* weights, float* rowScratch, in ActivationRows x, int row, int blocks)
         {
             Vector256<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
             Vector256<float> off0 = default, off1 = default, off2 = default, off3 = default;

@@ -36,118 +36,123 @@ public static unsafe partial class MatMul
     }
 
     /// <summary>
-    /// The kernel for 32-value weight blocks with a leading half scale. Block scales are converted 8 at a time and premultiplied
-    /// by the activation scales; even and odd blocks accumulate separately so consecutive FMAs do not wait on each other.
+    /// The kernel for 32-value weight blocks with a leading half scale. A weight row's block scales are converted once
+    /// (<see cref="PrepareRow"/>), and each dot product first multiplies them by its activation row's scales 8 at a time, so
+    /// the block loop is only loads, integer dot products and one FMA per block and input row. Even and odd blocks accumulate
+    /// separately so consecutive FMAs do not wait on each other.
     /// </summary>
+    [SkipLocalsInit]
     internal readonly struct Q8Kernel<TBlocks> : IQuantizedKernel
         where TBlocks : IQ8Blocks
     {
         public static int ActivationBlock => 32;
 
-        public static float Dot(byte* weights, in ActivationRows x, int row, int blocks)
+        /// <summary>The row's block scales as floats, then zeros up to the next multiple of 8.</summary>
+        /// <remarks>
+        /// NOTE: scalar loads, not an AVX2 gather: this is the first touch of the row, and a gather that misses the cache
+        /// waits for its 8 lines one after another (a gather here halved decode bandwidth).
+        /// </remarks>
+        public static void PrepareRow(byte* weights, int blocks, float* rowScratch)
         {
-            Vector256<float> even = default, odd = default;
-            var weightScales = stackalloc float[8];
-            var scales = stackalloc float[8];
-            sbyte* q = x.Quants(row);
-            for (var b = 0; b < blocks; b += 8)
+            Vector256<float>.Zero.Store(rowScratch + (blocks & ~7));
+            for (var b = 0; b < blocks; b++)
             {
-                var count = Math.Min(8, blocks - b);
-                var group = weights + (b * TBlocks.BlockBytes);
-                WeightScales(group, TBlocks.BlockBytes, count, weightScales);
-                CombineScales(weightScales, x.Scales(row) + b, count, scales);
-                for (var i = 0; i < count; i += 2)
-                {
-                    var w = TBlocks.Values(group + (i * TBlocks.BlockBytes));
-                    AccumulateQ8(ref even, Avx2.Abs(w), w, q + (32 * (b + i)), scales[i]);
-                    if (i + 1 < count)
-                    {
-                        w = TBlocks.Values(group + ((i + 1) * TBlocks.BlockBytes));
-                        AccumulateQ8(ref odd, Avx2.Abs(w), w, q + (32 * (b + i + 1)), scales[i + 1]);
-                    }
-                }
+                rowScratch[b] = Fp16.LoadScale(weights + (b * TBlocks.BlockBytes));
+            }
+        }
+
+        public static float Dot(byte* weights, float* rowScratch, in ActivationRows x, int row, int blocks)
+        {
+            var scales = stackalloc float[blocks + 8];
+            CombineScales(rowScratch, x.Scales(row), blocks, scales);
+            Vector256<float> even = default, odd = default;
+            var q = x.Quants(row);
+            var b = 0;
+            for (; b + 2 <= blocks; b += 2, weights += 2 * TBlocks.BlockBytes, q += 64)
+            {
+                var w = TBlocks.Values(weights);
+                AccumulateQ8(ref even, Avx2.Abs(w), w, q, scales[b]);
+                w = TBlocks.Values(weights + TBlocks.BlockBytes);
+                AccumulateQ8(ref odd, Avx2.Abs(w), w, q + 32, scales[b + 1]);
+            }
+
+            if (b < blocks)
+            {
+                var w = TBlocks.Values(weights);
+                AccumulateQ8(ref even, Avx2.Abs(w), w, q, scales[b]);
             }
 
             return Vector256.Sum(even + odd);
         }
 
-        public static Vector128<float> Dot4(byte* weights, in ActivationRows x, int row, int blocks)
+        public static Vector128<float> Dot4(byte* weights, float* rowScratch, in ActivationRows x, int row, int blocks)
         {
+            var stride = (blocks + 7) & ~7;
+            var scales = stackalloc float[4 * stride];
+            float* s0 = scales, s1 = scales + stride, s2 = scales + (2 * stride), s3 = scales + (3 * stride);
+            CombineScales(rowScratch, x.Scales(row), blocks, s0);
+            CombineScales(rowScratch, x.Scales(row + 1), blocks, s1);
+            CombineScales(rowScratch, x.Scales(row + 2), blocks, s2);
+            CombineScales(rowScratch, x.Scales(row + 3), blocks, s3);
             Vector256<float> even0 = default, even1 = default, even2 = default, even3 = default;
             Vector256<float> odd0 = default, odd1 = default, odd2 = default, odd3 = default;
-            var weightScales = stackalloc float[8];
-            var scales = stackalloc float[32];
             sbyte* q0 = x.Quants(row), q1 = x.Quants(row + 1), q2 = x.Quants(row + 2), q3 = x.Quants(row + 3);
-            for (var b = 0; b < blocks; b += 8)
+            var b = 0;
+            for (; b + 2 <= blocks; b += 2, weights += 2 * TBlocks.BlockBytes)
             {
-                var count = Math.Min(8, blocks - b);
-                var group = weights + (b * TBlocks.BlockBytes);
-                WeightScales(group, TBlocks.BlockBytes, count, weightScales);
-                CombineScales(weightScales, x.Scales(row) + b, count, scales);
-                CombineScales(weightScales, x.Scales(row + 1) + b, count, scales + 8);
-                CombineScales(weightScales, x.Scales(row + 2) + b, count, scales + 16);
-                CombineScales(weightScales, x.Scales(row + 3) + b, count, scales + 24);
-                for (var i = 0; i < count; i += 2)
-                {
-                    var o = 32 * (b + i);
-                    var w = TBlocks.Values(group + (i * TBlocks.BlockBytes));
-                    var wAbs = Avx2.Abs(w);
-                    AccumulateQ8(ref even0, wAbs, w, q0 + o, scales[i]);
-                    AccumulateQ8(ref even1, wAbs, w, q1 + o, scales[8 + i]);
-                    AccumulateQ8(ref even2, wAbs, w, q2 + o, scales[16 + i]);
-                    AccumulateQ8(ref even3, wAbs, w, q3 + o, scales[24 + i]);
-                    if (i + 1 < count)
-                    {
-                        w = TBlocks.Values(group + ((i + 1) * TBlocks.BlockBytes));
-                        wAbs = Avx2.Abs(w);
-                        AccumulateQ8(ref odd0, wAbs, w, q0 + o + 32, scales[i + 1]);
-                        AccumulateQ8(ref odd1, wAbs, w, q1 + o + 32, scales[9 + i]);
-                        AccumulateQ8(ref odd2, wAbs, w, q2 + o + 32, scales[17 + i]);
-                        AccumulateQ8(ref odd3, wAbs, w, q3 + o + 32, scales[25 + i]);
-                    }
-                }
+                var o = 32 * b;
+                var w = TBlocks.Values(weights);
+                var wAbs = Avx2.Abs(w);
+                AccumulateQ8(ref even0, wAbs, w, q0 + o, s0[b]);
+                AccumulateQ8(ref even1, wAbs, w, q1 + o, s1[b]);
+                AccumulateQ8(ref even2, wAbs, w, q2 + o, s2[b]);
+                AccumulateQ8(ref even3, wAbs, w, q3 + o, s3[b]);
+                w = TBlocks.Values(weights + TBlocks.BlockBytes);
+                wAbs = Avx2.Abs(w);
+                AccumulateQ8(ref odd0, wAbs, w, q0 + o + 32, s0[b + 1]);
+                AccumulateQ8(ref odd1, wAbs, w, q1 + o + 32, s1[b + 1]);
+                AccumulateQ8(ref odd2, wAbs, w, q2 + o + 32, s2[b + 1]);
+                AccumulateQ8(ref odd3, wAbs, w, q3 + o + 32, s3[b + 1]);
             }
 
-            return Vector128.Create(Vector256.Sum(even0 + odd0), Vector256.Sum(even1 + odd1), Vector256.Sum(even2 + odd2), Vector256.Sum(even3 + odd3));
+            if (b < blocks)
+            {
+                var o = 32 * b;
+                var w = TBlocks.Values(weights);
+                var wAbs = Avx2.Abs(w);
+                AccumulateQ8(ref even0, wAbs, w, q0 + o, s0[b]);
+                AccumulateQ8(ref even1, wAbs, w, q1 + o, s1[b]);
+                AccumulateQ8(ref even2, wAbs, w, q2 + o, s2[b]);
+                AccumulateQ8(ref even3, wAbs, w, q3 + o, s3[b]);
+            }
+
+            return Sum4(even0 + odd0, even1 + odd1, even2 + odd2, even3 + odd3);
         }
     }
 
     /// <summary>
-    /// The half scales of <paramref name="count"/> (≤ 8) consecutive blocks <paramref name="stride"/> bytes apart, as floats.
-    /// A full group is gathered and converted in one vector (each lane reads the 2 scale bytes and the block's next 2).
+    /// <c>destination[i] = weightScales[i] · activationScales[i]</c> for i &lt; count, 8 at a time (the last vector may read
+    /// up to 7 floats past either row: <see cref="Q8Kernel{TBlocks}.PrepareRow"/> pads with zeros and
+    /// <see cref="ActivationScratch"/> with 8 spare floats; those lanes are never read back).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WeightScales(byte* first, int stride, int count, float* destination)
-    {
-        if (count == 8)
-        {
-            var offsets = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * stride;
-            var bits = Avx2.GatherVector256((int*)first, offsets, 1).AsUInt32() & Vector256.Create(0xFFFFu);
-            var magnitude = (((bits & Vector256.Create(0x8000u)) << 16) | ((bits & Vector256.Create(0x7FFFu)) << 13)).AsSingle();
-            (magnitude * Vector256.Create(5.192296858534828e33f)).Store(destination); // 2^112, as Fp16.LoadScale
-            return;
-        }
-
-        for (var i = 0; i < count; i++)
-        {
-            destination[i] = Fp16.LoadScale(first + (i * stride));
-        }
-    }
-
-    /// <summary><c>destination[i] = weightScales[i] · activationScales[i]</c> for i &lt; count (vector or scalar, same IEEE products).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CombineScales(float* weightScales, float* activationScales, int count, float* destination)
     {
-        if (count == 8)
+        for (var i = 0; i < count; i += 8)
         {
-            (Vector256.Load(weightScales) * Vector256.Load(activationScales)).Store(destination);
-            return;
+            (Vector256.Load(weightScales + i) * Vector256.Load(activationScales + i)).Store(destination + i);
         }
+    }
 
-        for (var i = 0; i < count; i++)
-        {
-            destination[i] = weightScales[i] * activationScales[i];
-        }
+    /// <summary>
+    /// <c>[Sum(a), Sum(b), Sum(c), Sum(d)]</c> with three horizontal adds: lane i of the result adds a vector's lanes in
+    /// <see cref="Vector256.Sum{T}(Vector256{T})"/>'s order, ((0 + 1) + (2 + 3)) + ((4 + 5) + (6 + 7)), so it is bit-identical.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Sum4(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d)
+    {
+        var pairs = Avx.HorizontalAdd(Avx.HorizontalAdd(a, b), Avx.HorizontalAdd(c, d));
+        return pairs.GetLower() + pairs.GetUpper();
     }
 
     /// <summary><c>acc += float(Σ_j w[j] · x[j], in 8 lanes of 4) · scale</c> for one 32-value block.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Serving.Engine.Kernels;
@@ -10,18 +11,21 @@ public static unsafe partial class MatMul
     /// (<see cref="IQuantizedKernel.Dot4"/>), the rest go one by one. The weight row stays in L1 across the chunk's input
     /// rows, so weights stream from memory once per column chunk.
     /// </summary>
+    [SkipLocalsInit]
     internal static void Rows<TKernel>(in QuantizedMatMulBody a, int r0, int r1, int c0, int c1)
         where TKernel : IQuantizedKernel
     {
         var x = new ActivationRows(a.Activations, a.Columns, TKernel.ActivationBlock);
         var blocks = a.Columns / TKernel.ActivationBlock;
+        var rowScratch = stackalloc float[blocks + 8];
         for (var r = r0; r < r1; r++)
         {
             var w = a.Weights + (r * a.RowBytes);
+            TKernel.PrepareRow(w, blocks, rowScratch);
             var c = c0;
             for (; c + 4 <= c1; c += 4)
             {
-                var y4 = TKernel.Dot4(w, x, c, blocks);
+                var y4 = TKernel.Dot4(w, rowScratch, x, c, blocks);
                 a.Y[((long)c * a.Rows) + r] = y4.GetElement(0);
                 a.Y[((long)(c + 1) * a.Rows) + r] = y4.GetElement(1);
                 a.Y[((long)(c + 2) * a.Rows) + r] = y4.GetElement(2);
@@ -30,7 +34,7 @@ public static unsafe partial class MatMul
 
             for (; c < c1; c++)
             {
-                a.Y[((long)c * a.Rows) + r] = TKernel.Dot(w, x, c, blocks);
+                a.Y[((long)c * a.Rows) + r] = TKernel.Dot(w, rowScratch, x, c, blocks);
             }
         }
     }
