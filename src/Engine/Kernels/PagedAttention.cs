@@ -133,8 +133,14 @@ internal static unsafe class PagedAttention
         ref float max, ref float sum, Span<float> accumulator, Span<float> scores)
     {
         var headDim = q.Length;
-        var s = scores[..count];
         var wide = Vector512.IsHardwareAccelerated && headDim % Vector512<float>.Count == 0;
+        if (wide && scores.Length == Vector512<float>.Count)
+        {
+            AttendBlock16(q, keys, values, count, scale, ref max, ref sum, accumulator, scores);
+            return;
+        }
+
+        var s = scores[..count];
         if (wide)
         {
             ScoresVector512(q, keys, scale, s);
@@ -148,14 +154,7 @@ internal static unsafe class PagedAttention
         }
 
         var blockMax = TensorPrimitives.Max(s);
-        if (blockMax > max)
-        {
-            var correction = MathF.Exp(max - blockMax);
-            sum *= correction;
-            TensorPrimitives.Multiply(accumulator, correction, accumulator);
-            max = blockMax;
-        }
-
+        Rescale(blockMax, ref max, ref sum, accumulator);
         TensorPrimitives.Subtract(s, max, s);
         TensorPrimitives.Exp(s, s);
         sum += TensorPrimitives.Sum(s);
@@ -168,6 +167,40 @@ internal static unsafe class PagedAttention
         for (var j = 0; j < count; j++)
         {
             TensorPrimitives.MultiplyAdd(values.Slice(j * headDim, headDim), s[j], accumulator, accumulator);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="AttendBlock"/> for blocks of 16 (the default): the block's scores are one 512-bit vector, so the max, exp and
+    /// sum run in registers instead of five span calls on 16 floats (most of a decode step's attention time). Lanes past
+    /// <paramref name="count"/> score -∞, which exp turns into 0.
+    /// </summary>
+    private static void AttendBlock16(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, ReadOnlySpan<float> values, int count, float scale,
+        ref float max, ref float sum, Span<float> accumulator, Span<float> scores)
+    {
+        ScoresVector512(q, keys, scale, scores[..count]);
+        var valid = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
+        var s = Vector512.ConditionalSelect(valid, Vector512.Create(scores), Vector512.Create(float.NegativeInfinity));
+        var half = Vector256.Max(s.GetLower(), s.GetUpper());
+        var quarter = Vector128.Max(half.GetLower(), half.GetUpper());
+        quarter = Vector128.Max(quarter, Vector128.Shuffle(quarter, Vector128.Create(2, 3, 0, 1)));
+        var blockMax = MathF.Max(quarter.ToScalar(), quarter.GetElement(1));
+        Rescale(blockMax, ref max, ref sum, accumulator);
+        var p = Vector512.Exp(s - Vector512.Create(max));
+        sum += Vector512.Sum(p);
+        p.CopyTo(scores);
+        AccumulateVector512(values, scores[..count], accumulator);
+    }
+
+    /// <summary>Online softmax: when a block raises the running max, rescales the sum and accumulator to the new max.</summary>
+    private static void Rescale(float blockMax, ref float max, ref float sum, Span<float> accumulator)
+    {
+        if (blockMax > max)
+        {
+            var correction = MathF.Exp(max - blockMax);
+            sum *= correction;
+            TensorPrimitives.Multiply(accumulator, correction, accumulator);
+            max = blockMax;
         }
     }
 
