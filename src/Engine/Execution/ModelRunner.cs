@@ -121,9 +121,7 @@ public sealed class ModelRunner : IModelRunner
         var s = _scratch;
         int n = batch.NumTokens, dim = Config.EmbeddingLength, qDim = Config.QueryDim, kvDim = Config.KVDim, half = Config.RopeDimensionCount / 2;
         NormRows(s.Hidden, w.AttentionNorm, s.Normed, n);
-        Multiply(w.Query, s.Normed.AsSpan(0, n * dim), n, s.Query.AsSpan(0, n * qDim));
-        Multiply(w.Key, s.Normed.AsSpan(0, n * dim), n, s.Key.AsSpan(0, n * kvDim));
-        Multiply(w.Value, s.Normed.AsSpan(0, n * dim), n, s.Value.AsSpan(0, n * kvDim));
+        MultiplyShared(s.Normed.AsSpan(0, n * dim), n, w.Query, s.Query.AsSpan(0, n * qDim), w.Key, s.Key.AsSpan(0, n * kvDim), w.Value, s.Value.AsSpan(0, n * kvDim));
         for (var r = 0; r < n; r++)
         {
             var q = s.Query.AsSpan(r * qDim, qDim);
@@ -155,8 +153,7 @@ public sealed class ModelRunner : IModelRunner
         var s = _scratch;
         int dim = Config.EmbeddingLength, ffn = Config.FeedForwardLength;
         NormRows(s.Hidden, w.FeedForwardNorm, s.Normed, n);
-        Multiply(w.Gate, s.Normed.AsSpan(0, n * dim), n, s.Gate.AsSpan(0, n * ffn));
-        Multiply(w.Up, s.Normed.AsSpan(0, n * dim), n, s.Up.AsSpan(0, n * ffn));
+        MultiplyShared(s.Normed.AsSpan(0, n * dim), n, w.Gate, s.Gate.AsSpan(0, n * ffn), w.Up, s.Up.AsSpan(0, n * ffn));
         Activations.SwiGlu(s.Gate.AsSpan(0, n * ffn), s.Up.AsSpan(0, n * ffn), s.Gate.AsSpan(0, n * ffn));
         Multiply(w.Down, s.Gate.AsSpan(0, n * ffn), n, s.Normed.AsSpan(0, n * dim));
         TensorPrimitives.Add(s.Hidden.AsSpan(0, n * dim), s.Normed.AsSpan(0, n * dim), s.Hidden.AsSpan(0, n * dim));
@@ -199,6 +196,25 @@ public sealed class ModelRunner : IModelRunner
         {
             MatMul.Multiply(w, x, n, y, _pool);
         }
+    }
+
+    /// <summary>Products sharing one input (Q/K/V, gate/up); see <see cref="MatMul.MultiplyShared"/>.</summary>
+    private void MultiplyShared(ReadOnlySpan<float> x, int n, WeightMatrix w0, Span<float> y0, WeightMatrix w1, Span<float> y1,
+        WeightMatrix? w2 = null, Span<float> y2 = default)
+    {
+        if (_exactWeights)
+        {
+            Multiply(w0, x, n, y0);
+            Multiply(w1, x, n, y1);
+            if (w2 is not null)
+            {
+                Multiply(w2, x, n, y2);
+            }
+
+            return;
+        }
+
+        MatMul.MultiplyShared(x, n, _pool, w0, y0, w1, y1, w2, y2);
     }
 
     /// <summary>Checks the batch once per step (its indices drive native-memory reads and writes) and fills the row → sequence map.</summary>

@@ -45,15 +45,55 @@ public static unsafe partial class MatMul
             return;
         }
 
-        var scratch = ActivationScratch.ForCurrentThread(n, w.Columns);
         fixed (float* px = x, py = y)
         {
-            var quantize = new QuantizeRowsBody(px, n, w.Columns, format, scratch);
-            pool.For((n + QuantizeRowsBody.RowsPerItem - 1) / QuantizeRowsBody.RowsPerItem, ref quantize);
-
+            var scratch = QuantizeInput(px, n, w.Columns, format, pool);
             var plan = WorkPlan.Create(w, n, w.Columns, pool.Threads);
             var body = new QuantizedMatMulBody(w, scratch, n, py, plan);
             pool.For(plan.Count, ref body);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Multiply"/> for two or three weight matrices that share one input (a layer's Q/K/V or gate/up
+    /// projections): the input is quantized once and every product's work items run in one parallel loop, so the threads
+    /// wait for each other once rather than per matrix. Each output is bit-identical to its own <see cref="Multiply"/>.
+    /// Matrices whose formats need different activations are multiplied one by one.
+    /// </summary>
+    public static void MultiplyShared(
+        ReadOnlySpan<float> x, int n, WorkerPool pool, WeightMatrix w0, Span<float> y0, WeightMatrix w1, Span<float> y1,
+        WeightMatrix? w2 = null, Span<float> y2 = default)
+    {
+        Validate(w0, x, n, y0, pool);
+        Validate(w1, x, n, y1, pool);
+        if (w2 is not null)
+        {
+            Validate(w2, x, n, y2, pool);
+        }
+
+        var format = ActivationFormatOf(w0.Type);
+        var shared = format != ActivationFormat.Float && w1.Columns == w0.Columns && ActivationFormatOf(w1.Type) == format
+            && (w2 is null || (w2.Columns == w0.Columns && ActivationFormatOf(w2.Type) == format));
+        if (!shared || n == 0)
+        {
+            Multiply(w0, x, n, y0, pool);
+            Multiply(w1, x, n, y1, pool);
+            if (w2 is not null)
+            {
+                Multiply(w2, x, n, y2, pool);
+            }
+
+            return;
+        }
+
+        fixed (float* px = x, py0 = y0, py1 = y1, py2 = y2)
+        {
+            var scratch = QuantizeInput(px, n, w0.Columns, format, pool);
+            var body = new SharedInputBody(
+                new QuantizedMatMulBody(w0, scratch, n, py0, WorkPlan.Create(w0, n, w0.Columns, pool.Threads)),
+                new QuantizedMatMulBody(w1, scratch, n, py1, WorkPlan.Create(w1, n, w1.Columns, pool.Threads)),
+                w2 is null ? default : new QuantizedMatMulBody(w2, scratch, n, py2, WorkPlan.Create(w2, n, w2.Columns, pool.Threads)));
+            pool.For(body.Count, ref body);
         }
     }
 
@@ -77,6 +117,15 @@ public static unsafe partial class MatMul
         GgmlType.Q4_K or GgmlType.Q5_K or GgmlType.Q6_K => ActivationFormat.Q8_K,
         _ => ActivationFormat.Float,
     };
+
+    /// <summary>Rounds the n input rows to 8 bits into the calling thread's <see cref="ActivationScratch"/>.</summary>
+    private static ActivationScratch QuantizeInput(float* x, int n, int columns, ActivationFormat format, WorkerPool pool)
+    {
+        var scratch = ActivationScratch.ForCurrentThread(n, columns);
+        var quantize = new QuantizeRowsBody(x, n, columns, format, scratch);
+        pool.For((n + QuantizeRowsBody.RowsPerItem - 1) / QuantizeRowsBody.RowsPerItem, ref quantize);
+        return scratch;
+    }
 
     private static void MultiplyExactCore(WeightMatrix w, ReadOnlySpan<float> x, int n, Span<float> y, WorkerPool pool)
     {

@@ -141,6 +141,53 @@ public sealed class MatMulTests : IDisposable
         Assert.Equal(yAlone, y.AsSpan(position * rows, rows).ToArray());
     }
 
+    /// <summary>One quantization and one parallel loop for Q/K/V-shaped products must not change a bit of any output,
+    /// including for mixed formats that share an activation format (Q4_K with Q6_K, as in Q4_K_M files) and ones that do
+    /// not (Q8_0 with Q4_K), which fall back to separate products.</summary>
+    [Theory]
+    [InlineData(GgmlType.Q8_0, GgmlType.Q8_0, GgmlType.Q8_0, 1)]
+    [InlineData(GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q8_0, 16)]
+    [InlineData(GgmlType.Q4_K, GgmlType.Q4_K, GgmlType.Q6_K, 7)]
+    [InlineData(GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.F16, 3)]
+    public void MultiplyShared_EachOutputBitIdenticalToItsOwnMultiply(GgmlType t0, GgmlType t1, GgmlType t2, int n)
+    {
+        const int columns = 512;
+        var (w0, bytes0) = KernelTestData.RandomMatrix(t0, 300, columns, seed: 21);
+        var (w1, bytes1) = KernelTestData.RandomMatrix(t1, 64, columns, seed: 22);
+        var (w2, bytes2) = KernelTestData.RandomMatrix(t2, 65, columns, seed: 23);
+        var x = KernelTestData.RandomFloats(n * columns, seed: 24);
+        float[] y0 = new float[n * 300], y1 = new float[n * 64], y2 = new float[n * 65];
+
+        MatMul.MultiplyShared(x, n, _pool, w0, y0, w1, y1, w2, y2);
+
+        foreach (var (w, y) in new[] { (w0, y0), (w1, y1), (w2, y2) })
+        {
+            var alone = new float[y.Length];
+            MatMul.Multiply(w, x, n, alone, _pool);
+            Assert.Equal(alone, y);
+        }
+
+        GC.KeepAlive((bytes0, bytes1, bytes2)); // the matrices point into these pinned arrays
+    }
+
+    [Fact]
+    public void MultiplyShared_TwoProducts_BitIdenticalToTheirOwnMultiply()
+    {
+        const int n = 5, columns = 576;
+        var (w0, bytes0) = KernelTestData.RandomMatrix(GgmlType.Q8_0, 96, columns, seed: 25);
+        var (w1, bytes1) = KernelTestData.RandomMatrix(GgmlType.Q8_0, 97, columns, seed: 26);
+        var x = KernelTestData.RandomFloats(n * columns, seed: 27);
+        float[] y0 = new float[n * 96], y1 = new float[n * 97], alone0 = new float[n * 96], alone1 = new float[n * 97];
+
+        MatMul.MultiplyShared(x, n, _pool, w0, y0, w1, y1);
+        MatMul.Multiply(w0, x, n, alone0, _pool);
+        MatMul.Multiply(w1, x, n, alone1, _pool);
+
+        Assert.Equal(alone0, y0);
+        Assert.Equal(alone1, y1);
+        GC.KeepAlive((bytes0, bytes1));
+    }
+
     [Fact]
     public void Multiply_SingleThreadPool_SameBitsAsTwoThreads()
     {
