@@ -7,6 +7,7 @@ internal readonly unsafe struct ActivationRows
 {
     private readonly sbyte* _quants;
     private readonly float* _scales;
+    private readonly float* _blockSums;
     private readonly short* _sums;
     private readonly int _columns;
     private readonly int _blocksPerRow;
@@ -15,6 +16,7 @@ internal readonly unsafe struct ActivationRows
     {
         _quants = scratch.Quants;
         _scales = scratch.Scales;
+        _blockSums = scratch.BlockSums;
         _sums = scratch.Sums;
         _columns = columns;
         _blocksPerRow = columns / activationBlock;
@@ -25,6 +27,9 @@ internal readonly unsafe struct ActivationRows
 
     /// <summary>[columns / block] scales of input row <paramref name="row"/>.</summary>
     public float* Scales(int row) => _scales + ((long)row * _blocksPerRow);
+
+    /// <summary>[columns / 32] block sums of input row <paramref name="row"/> (Q8_1 only).</summary>
+    public float* BlockSums(int row) => _blockSums + ((long)row * _blocksPerRow);
 
     /// <summary>[columns / 16] sums of 16 quantized values of input row <paramref name="row"/> (Q8_K only).</summary>
     public short* Sums(int row) => _sums + ((long)row * _columns / 16);

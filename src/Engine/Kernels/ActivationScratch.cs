@@ -18,6 +18,7 @@ internal sealed unsafe class ActivationScratch
 
     private sbyte[] _quants = [];
     private float[] _scales = [];
+    private float[] _blockSums = [];
     private short[] _sums = [];
 
     /// <summary>Quantized values, row after row.</summary>
@@ -25,6 +26,9 @@ internal sealed unsafe class ActivationScratch
 
     /// <summary>One scale per activation block.</summary>
     public float* Scales { get; private set; }
+
+    /// <summary>Each 32-value block's sum <c>s ≈ d · Σ q</c> (Q8_1 only, see <see cref="Quantize.RowQ8_0"/>), like <see cref="Scales"/>.</summary>
+    public float* BlockSums { get; private set; }
 
     /// <summary>Sums of each run of 16 quantized values (Q8_K's <c>bsums</c>).</summary>
     public short* Sums { get; private set; }
@@ -49,9 +53,11 @@ internal sealed unsafe class ActivationScratch
         var length = checked((int)values);
         _quants = GC.AllocateUninitializedArray<sbyte>(length, pinned: true);
         _scales = GC.AllocateUninitializedArray<float>((length / 32) + 8, pinned: true);
+        _blockSums = GC.AllocateUninitializedArray<float>(length / 32, pinned: true);
         _sums = GC.AllocateUninitializedArray<short>(length / 16, pinned: true);
         Quants = (sbyte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_quants));
         Scales = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_scales));
+        BlockSums = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_blockSums));
         Sums = (short*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_sums));
     }
 }

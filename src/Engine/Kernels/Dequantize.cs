@@ -15,7 +15,7 @@ public static partial class Dequantize
     /// Dequantizes <c>destination.Length</c> values of <paramref name="type"/> from <paramref name="source"/>, which must hold
     /// exactly that many values (a whole number of blocks).
     /// </summary>
-    /// <exception cref="NotSupportedException">The type is not one of F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K.</exception>
+    /// <exception cref="NotSupportedException">The type is not one of <see cref="SupportedTypes"/>.</exception>
     public static void Row(GgmlType type, ReadOnlySpan<byte> source, Span<float> destination)
     {
         var traits = RequireSupported(type);
@@ -47,6 +47,15 @@ public static partial class Dequantize
             case GgmlType.Q4_0:
                 Q4_0(source, destination);
                 break;
+            case GgmlType.Q4_1:
+                Q4_1(source, destination);
+                break;
+            case GgmlType.Q5_0:
+                Q5(source, destination, withMin: false);
+                break;
+            case GgmlType.Q5_1:
+                Q5(source, destination, withMin: true);
+                break;
             case GgmlType.Q4_K:
                 Q4_K(source, destination);
                 break;
@@ -61,13 +70,16 @@ public static partial class Dequantize
         }
     }
 
+    /// <summary>The names of the types the kernels compute with, for error messages.</summary>
+    public const string SupportedTypes = "F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K";
+
     /// <summary>True for the types the kernels compute with.</summary>
     public static bool IsSupported(GgmlType type) => type is GgmlType.F32 or GgmlType.F16 or GgmlType.BF16 or GgmlType.Q8_0
-        or GgmlType.Q4_0 or GgmlType.Q4_K or GgmlType.Q5_K or GgmlType.Q6_K;
+        or GgmlType.Q4_0 or GgmlType.Q4_1 or GgmlType.Q5_0 or GgmlType.Q5_1 or GgmlType.Q4_K or GgmlType.Q5_K or GgmlType.Q6_K;
 
     internal static GgmlTypeTraits RequireSupported(GgmlType type) => IsSupported(type)
         ? GgmlTypeTraits.Of(type)
-        : throw new NotSupportedException($"Tensor type {type} is not supported (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K).");
+        : throw new NotSupportedException($"Tensor type {type} is not supported (supported: {SupportedTypes}).");
 
     /// <summary>BF16: <c>y = float(bits &lt;&lt; 16)</c> (the upper half of a float32).</summary>
     private static void BFloat16(ReadOnlySpan<byte> source, Span<float> destination)
@@ -107,6 +119,50 @@ public static partial class Dequantize
                 var q = source[b + 2 + j];
                 destination[o + j] = ((q & 0xF) - 8) * d;
                 destination[o + j + 16] = ((q >> 4) - 8) * d;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Q4_1, blocks of 32 as { half d; half m; uint8 qs[16] }: <c>y[j] = (qs[j] &amp; 15) * d + m</c> and
+    /// <c>y[j + 16] = (qs[j] &gt;&gt; 4) * d + m</c> for j &lt; 16.
+    /// </summary>
+    private static void Q4_1(ReadOnlySpan<byte> source, Span<float> destination)
+    {
+        for (int b = 0, o = 0; o < destination.Length; b += 20, o += 32)
+        {
+            var d = Fp16.ToSingle(BinaryPrimitives.ReadUInt16LittleEndian(source[b..]));
+            var m = Fp16.ToSingle(BinaryPrimitives.ReadUInt16LittleEndian(source[(b + 2)..]));
+            for (var j = 0; j < 16; j++)
+            {
+                var q = source[b + 4 + j];
+                destination[o + j] = ((q & 0xF) * d) + m;
+                destination[o + j + 16] = ((q >> 4) * d) + m;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Q5_0, blocks of 32 as { half d; uint32 qh; uint8 qs[16] }, and Q5_1, { half d; half m; uint32 qh; uint8 qs[16] }: the
+    /// 5-bit value j is nibble j (low nibbles of qs, then high nibbles) with bit j of qh as bit 4;
+    /// Q5_0: <c>y = (q - 16) * d</c>, Q5_1: <c>y = q * d + m</c>.
+    /// </summary>
+    private static void Q5(ReadOnlySpan<byte> source, Span<float> destination, bool withMin)
+    {
+        var blockBytes = withMin ? 24 : 22;
+        for (int b = 0, o = 0; o < destination.Length; b += blockBytes, o += 32)
+        {
+            var block = source.Slice(b, blockBytes);
+            var d = Fp16.ToSingle(BinaryPrimitives.ReadUInt16LittleEndian(block));
+            var m = withMin ? Fp16.ToSingle(BinaryPrimitives.ReadUInt16LittleEndian(block[2..])) : 0f;
+            var qh = BinaryPrimitives.ReadUInt32LittleEndian(block[(withMin ? 4 : 2)..]);
+            var qs = block[(withMin ? 8 : 6)..];
+            for (var j = 0; j < 16; j++)
+            {
+                var low = (qs[j] & 0xF) | (int)(((qh >> j) << 4) & 0x10);
+                var high = (qs[j] >> 4) | (int)((qh >> (j + 12)) & 0x10);
+                destination[o + j] = withMin ? (low * d) + m : (low - 16) * d;
+                destination[o + j + 16] = withMin ? (high * d) + m : (high - 16) * d;
             }
         }
     }

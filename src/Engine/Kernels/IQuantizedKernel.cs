@@ -13,9 +13,12 @@ internal unsafe interface IQuantizedKernel
     /// <summary>Values per activation block: 32 (Q8_0) or 256 (Q8_K).</summary>
     static abstract int ActivationBlock { get; }
 
+    /// <summary>Size of the per-row scratch <see cref="PrepareRow"/> fills, in floats.</summary>
+    static virtual int RowScratchFloats(int blocks) => blocks + 8;
+
     /// <summary>
-    /// Work done once per weight row before its dot products: fills <paramref name="rowScratch"/> (at least
-    /// <c>blocks + 8</c> floats) with whatever <see cref="Dot"/> and <see cref="Dot4"/> read there. Nothing by default.
+    /// Work done once per weight row before its dot products: fills <paramref name="rowScratch"/>
+    /// (<see cref="RowScratchFloats"/> floats) with whatever <see cref="Dot"/> and <see cref="Dot4"/> read there. Nothing by default.
     /// </summary>
     static virtual void PrepareRow(byte* weights, int blocks, float* rowScratch)
     {

@@ -5,9 +5,11 @@ using System.Runtime.Intrinsics.X86;
 namespace Serving.Engine.Kernels;
 
 /// <summary>
-/// Q8_0 and Q4_0 weights against Q8_0 activations: <c>Σ_b d_w[b] · d_x[b] · Σ_j q_w[j] · q_x[j]</c>, one int32 dot product
-/// and one FMA per 32-value block. Without VNNI the signed × signed bytes go through <c>maddubs(|w|, sign(x, w))</c>
+/// Q8_0, Q4_0 and Q5_0 weights against Q8_0 activations: <c>Σ_b d_w[b] · d_x[b] · Σ_j q_w[j] · q_x[j]</c>, one int32 dot
+/// product and one FMA per 32-value block. Without VNNI the signed × signed bytes go through <c>maddubs(|w|, sign(x, w))</c>
 /// (|w| ≤ 128 and |x| ≤ 127 keep the 16-bit pair sums below saturation) and <c>madd</c> with ones widens the pairs.
+/// Q4_1 and Q5_1 (unsigned values, same dot products) add their mins against Q8_1 activations:
+/// <c>+ Σ_b m_w[b] · s_x[b]</c>, where <c>s_x ≈ d_x · Σ q_x</c> is the activation block's sum (<see cref="Quantize.RowQ8_0"/>).
 /// </summary>
 public static unsafe partial class MatMul
 {
@@ -15,6 +17,8 @@ public static unsafe partial class MatMul
     internal readonly struct Q8_0Blocks : IQ8Blocks
     {
         public static int BlockBytes => 34;
+
+        public static bool HasMin => false;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<sbyte> Values(byte* block) => Vector256.Load((sbyte*)(block + 2));
@@ -25,21 +29,52 @@ public static unsafe partial class MatMul
     {
         public static int BlockBytes => 18;
 
+        public static bool HasMin => false;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<sbyte> Values(byte* block)
-        {
-            var low = Vector128.Create((byte)0x0F);
-            var bytes = Vector128.Load(block + 2);
-            var nibbles = Vector256.Create(bytes & low, (bytes.AsUInt16() >>> 4).AsByte() & low);
-            return nibbles.AsSByte() - Vector256.Create((sbyte)8);
-        }
+        public static Vector256<sbyte> Values(byte* block) => Nibbles32(block + 2).AsSByte() - Vector256.Create((sbyte)8);
+    }
+
+    /// <summary>Q5_0 weights: blocks of 22 bytes, { half d; uint32 qh; uint8 qs[16] }; value j = (nibble j | bit j of qh as 16) - 16.</summary>
+    internal readonly struct Q5_0Blocks : IQ8Blocks
+    {
+        public static int BlockBytes => 22;
+
+        public static bool HasMin => false;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<sbyte> Values(byte* block) =>
+            (Nibbles32(block + 6) | FifthBits(block + 2)).AsSByte() - Vector256.Create((sbyte)16);
+    }
+
+    /// <summary>Q4_1 weights: blocks of 20 bytes, { half d; half m; uint8 qs[16] }; value j = nibble j.</summary>
+    internal readonly struct Q4_1Blocks : IQ8Blocks
+    {
+        public static int BlockBytes => 20;
+
+        public static bool HasMin => true;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<sbyte> Values(byte* block) => Nibbles32(block + 4).AsSByte();
+    }
+
+    /// <summary>Q5_1 weights: blocks of 24 bytes, { half d; half m; uint32 qh; uint8 qs[16] }; value j = nibble j | bit j of qh as 16.</summary>
+    internal readonly struct Q5_1Blocks : IQ8Blocks
+    {
+        public static int BlockBytes => 24;
+
+        public static bool HasMin => true;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<sbyte> Values(byte* block) => (Nibbles32(block + 8) | FifthBits(block + 4)).AsSByte();
     }
 
     /// <summary>
-    /// The kernel for 32-value weight blocks with a leading half scale. A weight row's block scales are converted once
-    /// (<see cref="PrepareRow"/>), and each dot product first multiplies them by its activation row's scales 8 at a time, so
-    /// the block loop is only loads, integer dot products and one FMA per block and input row. Even and odd blocks accumulate
-    /// separately so consecutive FMAs do not wait on each other.
+    /// The kernel for 32-value weight blocks with a leading half scale (and min). A weight row's block scales (and mins) are
+    /// converted once (<see cref="PrepareRow"/>), and each dot product first multiplies the scales by its activation row's
+    /// scales 8 at a time, so the block loop is only loads, integer dot products and one FMA per block and input row. Even
+    /// and odd blocks accumulate separately so consecutive FMAs do not wait on each other. The mins' term is a dot product
+    /// with the activation block sums, added after the main sum.
     /// </summary>
     [SkipLocalsInit]
     internal readonly struct Q8Kernel<TBlocks> : IQuantizedKernel
@@ -47,17 +82,20 @@ public static unsafe partial class MatMul
     {
         public static int ActivationBlock => 32;
 
-        /// <summary>The row's block scales as floats, then zeros up to the next multiple of 8.</summary>
+        /// <summary>Scales in <c>rowScratch[0 .. blocks)</c>, mins (if any) from <c>Mins(blocks)</c> on, each zero-padded to a multiple of 8.</summary>
+        public static int RowScratchFloats(int blocks) => TBlocks.HasMin ? 2 * Mins(blocks) : Mins(blocks);
+
+        /// <summary>The row's block scales (and mins) as floats, then zeros up to the next multiple of 8.</summary>
         /// <remarks>
         /// NOTE: scalar loads, not an AVX2 gather: this is the first touch of the row, and a gather that misses the cache
         /// waits for its 8 lines one after another (a gather here halved decode bandwidth).
         /// </remarks>
         public static void PrepareRow(byte* weights, int blocks, float* rowScratch)
         {
-            Vector256<float>.Zero.Store(rowScratch + (blocks & ~7));
-            for (var b = 0; b < blocks; b++)
+            ConvertHalves(weights, blocks, rowScratch);
+            if (TBlocks.HasMin)
             {
-                rowScratch[b] = Fp16.LoadScale(weights + (b * TBlocks.BlockBytes));
+                ConvertHalves(weights + 2, blocks, rowScratch + Mins(blocks));
             }
         }
 
@@ -82,7 +120,8 @@ public static unsafe partial class MatMul
                 AccumulateQ8(ref even, Avx2.Abs(w), w, q, scales[b]);
             }
 
-            return Vector256.Sum(even + odd);
+            var sum = Vector256.Sum(even + odd);
+            return TBlocks.HasMin ? sum + MinsTerm(rowScratch + Mins(blocks), x.BlockSums(row), blocks) : sum;
         }
 
         public static Vector128<float> Dot4(byte* weights, float* rowScratch, in ActivationRows x, int row, int blocks)
@@ -126,7 +165,49 @@ public static unsafe partial class MatMul
                 AccumulateQ8(ref even3, wAbs, w, q3 + o, s3[b]);
             }
 
-            return Sum4(even0 + odd0, even1 + odd1, even2 + odd2, even3 + odd3);
+            var sums = Sum4(even0 + odd0, even1 + odd1, even2 + odd2, even3 + odd3);
+            if (!TBlocks.HasMin)
+            {
+                return sums;
+            }
+
+            var mins = rowScratch + Mins(blocks);
+            return sums + Vector128.Create(
+                MinsTerm(mins, x.BlockSums(row), blocks), MinsTerm(mins, x.BlockSums(row + 1), blocks),
+                MinsTerm(mins, x.BlockSums(row + 2), blocks), MinsTerm(mins, x.BlockSums(row + 3), blocks));
+        }
+
+        /// <summary>Offset of the mins in the row scratch (the scales' length, padded).</summary>
+        private static int Mins(int blocks) => (blocks + 8) & ~7;
+
+        /// <summary>The half at the same offset of each of <paramref name="blocks"/> blocks, as floats, then 8 zeros from the last multiple of 8.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void ConvertHalves(byte* first, int blocks, float* destination)
+        {
+            Vector256<float>.Zero.Store(destination + (blocks & ~7));
+            for (var b = 0; b < blocks; b++)
+            {
+                destination[b] = Fp16.LoadScale(first + (b * TBlocks.BlockBytes));
+            }
+        }
+
+        /// <summary><c>Σ_b mins[b] · sums[b]</c>: 8 lanes over whole groups of 8 blocks, summed, then the rest in order.</summary>
+        private static float MinsTerm(float* mins, float* sums, int blocks)
+        {
+            var acc = Vector256<float>.Zero;
+            var b = 0;
+            for (; b + 8 <= blocks; b += 8)
+            {
+                acc = Fma.MultiplyAdd(Vector256.Load(mins + b), Vector256.Load(sums + b), acc);
+            }
+
+            var total = Vector256.Sum(acc);
+            for (; b < blocks; b++)
+            {
+                total = MathF.FusedMultiplyAdd(mins[b], sums[b], total);
+            }
+
+            return total;
         }
     }
 
@@ -145,6 +226,19 @@ public static unsafe partial class MatMul
     }
 
     /// <summary>
+    /// <c>acc += float(Σ_j w[j] · x[j], in 8 lanes of 4) · scale</c> for one 32-value block, given <c>wAbs</c> = |w| (computed
+    /// once per block for all input rows). Also right for unsigned values (formats with a min): there |w| = w, and
+    /// <c>sign(x, w)</c> is x except where w = 0, whose product is 0 anyway.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AccumulateQ8(ref Vector256<float> acc, Vector256<byte> wAbs, Vector256<sbyte> w, sbyte* x, float scale)
+    {
+        var pairs = Avx2.MultiplyAddAdjacent(wAbs, Avx2.Sign(Vector256.Load(x), w));
+        var sums = Avx2.MultiplyAddAdjacent(pairs, Vector256.Create((short)1));
+        acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(sums), Vector256.Create(scale), acc);
+    }
+
+    /// <summary>
     /// <c>[Sum(a), Sum(b), Sum(c), Sum(d)]</c> with three horizontal adds: lane i of the result adds a vector's lanes in
     /// <see cref="Vector256.Sum{T}(Vector256{T})"/>'s order, ((0 + 1) + (2 + 3)) + ((4 + 5) + (6 + 7)), so it is bit-identical.
     /// </summary>
@@ -155,12 +249,24 @@ public static unsafe partial class MatMul
         return pairs.GetLower() + pairs.GetUpper();
     }
 
-    /// <summary><c>acc += float(Σ_j w[j] · x[j], in 8 lanes of 4) · scale</c> for one 32-value block.</summary>
+    /// <summary>The 32 nibbles of 16 bytes as values 0-15: the low nibbles in order, then the high nibbles.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AccumulateQ8(ref Vector256<float> acc, Vector256<byte> wAbs, Vector256<sbyte> w, sbyte* x, float scale)
+    private static Vector256<byte> Nibbles32(byte* packed)
     {
-        var pairs = Avx2.MultiplyAddAdjacent(wAbs, Avx2.Sign(Vector256.Load(x), w));
-        var sums = Avx2.MultiplyAddAdjacent(pairs, Vector256.Create((short)1));
-        acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(sums), Vector256.Create(scale), acc);
+        var low = Vector128.Create((byte)0x0F);
+        var bytes = Vector128.Load(packed);
+        return Vector256.Create(bytes & low, (bytes.AsUInt16() >>> 4).AsByte() & low);
+    }
+
+    /// <summary>Bit j of the little-endian uint32 at <paramref name="qh"/> as 16 in byte j (Q5_0/Q5_1's fifth bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> FifthBits(byte* qh)
+    {
+        // NOTE: byte j takes byte j / 8 of qh (a shuffle within each 128-bit lane of the broadcast word), then tests bit j % 8.
+        var spread = Avx2.Shuffle(
+            Vector256.Create(Unsafe.ReadUnaligned<uint>(qh)).AsByte(),
+            Vector256.Create((byte)0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3));
+        var bit = Vector256.Create(0x8040201008040201ul).AsByte();
+        return Vector256.Equals(spread & bit, bit) & Vector256.Create((byte)16);
     }
 }

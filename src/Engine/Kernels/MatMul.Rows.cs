@@ -17,7 +17,7 @@ public static unsafe partial class MatMul
     {
         var x = new ActivationRows(a.Activations, a.Columns, TKernel.ActivationBlock);
         var blocks = a.Columns / TKernel.ActivationBlock;
-        var rowScratch = stackalloc float[blocks + 8];
+        var rowScratch = stackalloc float[TKernel.RowScratchFloats(blocks)];
         for (var r = r0; r < r1; r++)
         {
             var w = a.Weights + (r * a.RowBytes);
@@ -45,7 +45,7 @@ public static unsafe partial class MatMul
     /// </summary>
     internal static void RowsPortable(in QuantizedMatMulBody a, int r0, int r1, int c0, int c1)
     {
-        var activationBlock = ActivationFormatOf(a.Type) == ActivationFormat.Q8_0 ? 32 : 256;
+        var activationBlock = ActivationFormatOf(a.Type) == ActivationFormat.Q8_K ? 256 : 32;
         var x = new ActivationRows(a.Activations, a.Columns, activationBlock);
         var blocks = a.Columns / activationBlock;
         var row = ExactMatMulBody.RowBuffer(a.Columns);

@@ -113,7 +113,8 @@ public static unsafe partial class MatMul
 
     internal static ActivationFormat ActivationFormatOf(GgmlType type) => type switch
     {
-        GgmlType.Q8_0 or GgmlType.Q4_0 => ActivationFormat.Q8_0,
+        GgmlType.Q8_0 or GgmlType.Q4_0 or GgmlType.Q5_0 => ActivationFormat.Q8_0,
+        GgmlType.Q4_1 or GgmlType.Q5_1 => ActivationFormat.Q8_1,
         GgmlType.Q4_K or GgmlType.Q5_K or GgmlType.Q6_K => ActivationFormat.Q8_K,
         _ => ActivationFormat.Float,
     };

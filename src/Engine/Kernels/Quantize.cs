@@ -14,7 +14,11 @@ internal static unsafe class Quantize
     /// Q8_0 (blocks of 32): <c>amax = max|x|</c>, <c>q = round_half_even(x * (127 / amax))</c>, stored scale
     /// <c>d = half(amax / 127)</c> (ggml keeps d as a half; the multiplier is the unrounded 127 / amax, as in ggml's AVX code).
     /// </summary>
-    public static void RowQ8_0(float* x, int columns, sbyte* quants, float* scales)
+    /// <param name="blockSums">
+    /// When not null, receives each block's sum as ggml's Q8_1 stores it, <c>s = half(amax / 127 · Σ q)</c> (unrounded d, the
+    /// product rounded to a half): what Q4_1/Q5_1 mins multiply.
+    /// </param>
+    public static void RowQ8_0(float* x, int columns, sbyte* quants, float* scales, float* blockSums = null)
     {
         for (var b = 0; b < columns / 32; b++, x += 32, quants += 32)
         {
@@ -34,6 +38,17 @@ internal static unsafe class Quantize
                 {
                     quants[j] = (sbyte)MathF.Round(x[j] * id);
                 }
+            }
+
+            if (blockSums != null)
+            {
+                var sum = 0;
+                for (var j = 0; j < 32; j++)
+                {
+                    sum += quants[j];
+                }
+
+                blockSums[b] = Fp16.Round(amax / 127f * sum);
             }
         }
     }

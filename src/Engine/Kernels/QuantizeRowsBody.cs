@@ -27,9 +27,10 @@ internal readonly unsafe struct QuantizeRowsBody : IParallelBody
         {
             var row = _x + ((long)i * _columns);
             var quants = _scratch.Quants + ((long)i * _columns);
-            if (_format == ActivationFormat.Q8_0)
+            if (_format is ActivationFormat.Q8_0 or ActivationFormat.Q8_1)
             {
-                Quantize.RowQ8_0(row, _columns, quants, _scratch.Scales + ((long)i * _columns / 32));
+                var blockSums = _format == ActivationFormat.Q8_1 ? _scratch.BlockSums + ((long)i * _columns / 32) : null;
+                Quantize.RowQ8_0(row, _columns, quants, _scratch.Scales + ((long)i * _columns / 32), blockSums);
             }
             else
             {

@@ -59,6 +59,15 @@ internal readonly unsafe struct QuantizedMatMulBody : IParallelBody
             case GgmlType.Q4_0:
                 MatMul.Rows<MatMul.Q8Kernel<MatMul.Q4_0Blocks>>(this, r0, r1, c0, c1);
                 break;
+            case GgmlType.Q5_0:
+                MatMul.Rows<MatMul.Q8Kernel<MatMul.Q5_0Blocks>>(this, r0, r1, c0, c1);
+                break;
+            case GgmlType.Q4_1:
+                MatMul.Rows<MatMul.Q8Kernel<MatMul.Q4_1Blocks>>(this, r0, r1, c0, c1);
+                break;
+            case GgmlType.Q5_1:
+                MatMul.Rows<MatMul.Q8Kernel<MatMul.Q5_1Blocks>>(this, r0, r1, c0, c1);
+                break;
             case GgmlType.Q4_K:
                 MatMul.Rows<MatMul.Q4_KKernel>(this, r0, r1, c0, c1);
                 break;

@@ -49,7 +49,7 @@ public sealed unsafe class WeightMatrix
         ArgumentNullException.ThrowIfNull(tensor);
         if (!Dequantize.IsSupported(tensor.Type))
         {
-            throw new NotSupportedException($"Tensor '{tensor.Name}' has type {tensor.Type}, which the kernels do not support (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K).");
+            throw new NotSupportedException($"Tensor '{tensor.Name}' has type {tensor.Type}, which the kernels do not support (supported: {Dequantize.SupportedTypes}).");
         }
 
         if (tensor.Dimensions.Length is < 1 or > 2)

@@ -191,8 +191,52 @@ public class DequantizeTests
         }
     }
 
+    /// <summary>
+    /// Q4_1, Q5_0 and Q5_1 blocks with d = 0.5, m = -1, qs[j] = j | (15 - j) &lt;&lt; 4 and fifth bits 0 and 31 set: value j
+    /// (j &lt; 16) is the low nibble j, value 16 + j the high nibble 15 - j, bit 4 from qh where the format has it.
+    /// </summary>
     [Theory]
     [InlineData(GgmlType.Q4_1)]
+    [InlineData(GgmlType.Q5_0)]
+    [InlineData(GgmlType.Q5_1)]
+    public void Row_LegacyFormatsWithMinsAndFifthBits_AsGgmlDefinesThem(GgmlType type)
+    {
+        var hasMin = type != GgmlType.Q5_0;
+        var hasHigh = type != GgmlType.Q4_1;
+        var block = new List<byte>();
+        block.AddRange(BitConverter.GetBytes((Half)0.5f));
+        if (hasMin)
+        {
+            block.AddRange(BitConverter.GetBytes((Half)(-1f)));
+        }
+
+        if (hasHigh)
+        {
+            block.AddRange(BitConverter.GetBytes(0x8000_0001u));
+        }
+
+        for (var j = 0; j < 16; j++)
+        {
+            block.Add((byte)(j | ((15 - j) << 4)));
+        }
+
+        var y = Run(type, [.. block], 32);
+
+        for (var i = 0; i < 32; i++)
+        {
+            var q = i < 16 ? i : 31 - i;
+            if (hasHigh && (i == 0 || i == 31))
+            {
+                q += 16;
+            }
+
+            var expected = type == GgmlType.Q5_0 ? (q - 16) * 0.5f : (q * 0.5f) - 1f;
+            Assert.Equal(expected, y[i]);
+        }
+    }
+
+    [Theory]
+    [InlineData(GgmlType.Q3_K)]
     [InlineData(GgmlType.Q2_K)]
     [InlineData(GgmlType.IQ4_NL)]
     public void Row_UnsupportedType_ThrowsNamingType(GgmlType type)

@@ -9,7 +9,8 @@ namespace Serving.Engine.Tests.Kernels;
 internal static unsafe class KernelTestData
 {
     public static readonly GgmlType[] AllTypes =
-        [GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K];
+        [GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1,
+            GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K];
 
     public static TheoryData<GgmlType> Types()
     {
@@ -89,6 +90,43 @@ internal static unsafe class KernelTestData
     }
 
     /// <summary>
+    /// What llama.cpp's Q8_1 activations (Q4_1/Q5_1 weights) change in one product against <see cref="RoundActivations"/>:
+    /// the block mins multiply the block sum stored as a half, <c>s = half(amax / 127 · Σ q)</c>, not the sum of the rounded
+    /// values. Zero for every other weight type.
+    /// </summary>
+    public static double MinsCorrection(GgmlType weightType, ReadOnlySpan<byte> weightRow, ReadOnlySpan<float> x)
+    {
+        if (weightType is not (GgmlType.Q4_1 or GgmlType.Q5_1))
+        {
+            return 0;
+        }
+
+        var blockBytes = GgmlTypeTraits.Of(weightType).TypeSize;
+        double correction = 0;
+        for (int b = 0, o = 0; o < x.Length; b += blockBytes, o += 32)
+        {
+            var amax = 0f;
+            for (var j = o; j < o + 32; j++)
+            {
+                amax = Math.Max(amax, Math.Abs(x[j]));
+            }
+
+            var id = amax != 0 ? 127f / amax : 0f;
+            var sum = 0;
+            for (var j = o; j < o + 32; j++)
+            {
+                sum += (int)Math.Round(x[j] * id, MidpointRounding.ToEven);
+            }
+
+            var d = (float)(Half)(amax / 127f);
+            var stored = (float)(Half)(amax / 127f * sum);
+            correction += (double)BitConverter.ToHalf(weightRow.Slice(b + 2, 2)) * (stored - ((double)d * sum));
+        }
+
+        return correction;
+    }
+
+    /// <summary>
     /// ggml's activation rounding, written out in scalar float as its C sources do it (independent of the SIMD code under test):
     /// returns the dequantized value each input is replaced by. Float weight types keep the input.
     /// </summary>
@@ -97,7 +135,7 @@ internal static unsafe class KernelTestData
         var result = new double[x.Length];
         switch (weightType)
         {
-            case GgmlType.Q8_0 or GgmlType.Q4_0:
+            case GgmlType.Q8_0 or GgmlType.Q4_0 or GgmlType.Q4_1 or GgmlType.Q5_0 or GgmlType.Q5_1:
                 for (var b = 0; b < x.Length; b += 32)
                 {
                     var amax = 0f;
@@ -156,8 +194,8 @@ internal static unsafe class KernelTestData
 
     private static int[] ScaleOffsets(GgmlType type) => type switch
     {
-        GgmlType.Q8_0 or GgmlType.Q4_0 => [0],
-        GgmlType.Q4_K or GgmlType.Q5_K => [0, 2],
+        GgmlType.Q8_0 or GgmlType.Q4_0 or GgmlType.Q5_0 => [0],
+        GgmlType.Q4_K or GgmlType.Q5_K or GgmlType.Q4_1 or GgmlType.Q5_1 => [0, 2],
         GgmlType.Q6_K => [208],
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };

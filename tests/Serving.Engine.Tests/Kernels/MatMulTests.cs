@@ -61,7 +61,8 @@ public sealed class MatMulTests : IDisposable
 
         MatMul.Multiply(w, x, n, y, _pool);
 
-        AssertMatchesReference(w, n, y, i => KernelTestData.RoundActivations(type, x.AsSpan(i * columns, columns)));
+        AssertMatchesReference(w, n, y, i => KernelTestData.RoundActivations(type, x.AsSpan(i * columns, columns)),
+            (i, r) => KernelTestData.MinsCorrection(type, w.RowSpan(r), x.AsSpan(i * columns, columns)));
     }
 
     [Theory]
@@ -99,13 +100,17 @@ public sealed class MatMulTests : IDisposable
 
         MatMul.Multiply(w, x, n, y, _pool);
 
-        AssertMatchesReference(w, n, y, i => KernelTestData.RoundActivations(type, x.AsSpan(i * columns, columns)));
+        AssertMatchesReference(w, n, y, i => KernelTestData.RoundActivations(type, x.AsSpan(i * columns, columns)),
+            (i, r) => KernelTestData.MinsCorrection(type, w.RowSpan(r), x.AsSpan(i * columns, columns)));
     }
 
     /// <summary>17 blocks per row: the last group of 8 holds a single (even) block with no odd partner.</summary>
     [Theory]
     [InlineData(GgmlType.Q8_0)]
     [InlineData(GgmlType.Q4_0)]
+    [InlineData(GgmlType.Q5_0)]
+    [InlineData(GgmlType.Q4_1)]
+    [InlineData(GgmlType.Q5_1)]
     public void Multiply_OddBlockCount_MatchesReferenceAndIsBatchInvariant(GgmlType type)
     {
         const int rows = 11, columns = 17 * 32, n = 8, position = 5;
@@ -117,7 +122,8 @@ public sealed class MatMulTests : IDisposable
         MatMul.Multiply(w, x, n, y, _pool);
         MatMul.Multiply(w, x.AsSpan(position * columns, columns), 1, yAlone, _pool);
 
-        AssertMatchesReference(w, n, y, i => KernelTestData.RoundActivations(type, x.AsSpan(i * columns, columns)));
+        AssertMatchesReference(w, n, y, i => KernelTestData.RoundActivations(type, x.AsSpan(i * columns, columns)),
+            (i, r) => KernelTestData.MinsCorrection(type, w.RowSpan(r), x.AsSpan(i * columns, columns)));
         Assert.Equal(yAlone, y.AsSpan(position * rows, rows).ToArray());
     }
 
@@ -240,7 +246,7 @@ public sealed class MatMulTests : IDisposable
     /// </summary>
     private static int ColumnsFor(GgmlType type) => type is GgmlType.Q4_K or GgmlType.Q5_K or GgmlType.Q6_K ? 512 : 576;
 
-    private static void AssertMatchesReference(WeightMatrix w, int n, float[] y, Func<int, double[]> input)
+    private static void AssertMatchesReference(WeightMatrix w, int n, float[] y, Func<int, double[]> input, Func<int, int, double>? correction = null)
     {
         var row = new float[w.Columns];
         for (var i = 0; i < n; i++)
@@ -256,6 +262,7 @@ public sealed class MatMulTests : IDisposable
                     magnitude += Math.Abs(row[k] * x[k]);
                 }
 
+                expected += correction?.Invoke(i, r) ?? 0;
                 var actual = y[(i * w.Rows) + r];
                 Assert.True(
                     Math.Abs(actual - expected) <= (1e-5 * magnitude) + 1e-12,

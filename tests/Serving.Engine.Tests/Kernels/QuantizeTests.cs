@@ -45,6 +45,34 @@ public unsafe class QuantizeTests
         Assert.Equal(127, quants[0]);
     }
 
+    /// <summary>Q8_1's block sum is ggml's: the unrounded d times Σ q, rounded to a half (not the half d times Σ q).</summary>
+    [Fact]
+    public void RowQ8_0_BlockSumsAsGgmlQ8_1StoresThem()
+    {
+        var x = new float[64];
+        x[0] = 1f;
+        x[1] = 0.75f;
+        x[32] = -3f;
+        x[33] = 2.9f;
+        var quants = new sbyte[64];
+        var scales = new float[2];
+        var sums = new float[2];
+
+        fixed (float* px = x)
+        fixed (sbyte* pq = quants)
+        fixed (float* ps = scales)
+        fixed (float* pb = sums)
+        {
+            Quantize.RowQ8_0(px, 64, pq, ps, pb);
+        }
+
+        Assert.Equal(new sbyte[] { 127, 95 }, quants[..2]); // 0.75 · 127 = 95.25
+        Assert.Equal((float)(Half)(1f / 127f * 222), sums[0]);
+        Assert.NotEqual(scales[0] * 222, sums[0]); // the half d would give another value
+        Assert.Equal(new sbyte[] { -127, 123 }, quants[32..34]); // 2.9 · 127 / 3 = 122.77
+        Assert.Equal((float)(Half)(3f / 127f * -4), sums[1]);
+    }
+
     [Fact]
     public void RowQ8_K_FirstLargestValueSetsSignedScaleAndSums()
     {

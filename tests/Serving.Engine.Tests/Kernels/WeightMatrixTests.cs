@@ -68,19 +68,19 @@ public class WeightMatrixTests
     {
         var data = stackalloc byte[1];
 
-        Assert.Throws<NotSupportedException>(() => new WeightMatrix(GgmlType.Q5_0, 1, 32, data));
+        Assert.Throws<NotSupportedException>(() => new WeightMatrix(GgmlType.Q2_K, 1, 256, data));
     }
 
     [Fact]
     public void FromTensor_UnsupportedType_ThrowsNamingTensorAndType()
     {
         using var file = GgufFile.Open(SharedData.Model("stories260K.gguf"));
-        var tensor = file.Tensors[0] with { Type = GgmlType.Q4_1, Name = "blk.0.fake" };
+        var tensor = file.Tensors[0] with { Type = GgmlType.IQ4_NL, Name = "blk.0.fake" };
 
         var e = Assert.Throws<NotSupportedException>(() => WeightMatrix.FromTensor(file, tensor));
 
         Assert.Contains("blk.0.fake", e.Message, StringComparison.Ordinal);
-        Assert.Contains("Q4_1", e.Message, StringComparison.Ordinal);
+        Assert.Contains("IQ4_NL", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
