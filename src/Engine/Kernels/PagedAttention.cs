@@ -259,7 +259,7 @@ internal static unsafe class PagedAttention
         }
 
         var destination = staged[..count];
-        TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(p, count), destination);
+        Fp16.ToSingle(new ReadOnlySpan<Half>(p, count), destination);
         return destination;
     }
 
