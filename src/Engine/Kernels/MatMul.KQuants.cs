@@ -14,10 +14,12 @@ namespace Serving.Engine.Kernels;
 public static unsafe partial class MatMul
 {
     /// <summary>
-    /// Q4_K (144-byte blocks { half d; half dmin; uint8 scales[12]; uint8 qs[128] }, sub-blocks s of 32):
-    /// <c>Σ_b d_x[b] · (d · Σ_s sc[s] · Σ_{j∈s} q_w[j] · q_x[j] - dmin · Σ_s m[s] · Σ_{j∈s} q_x[j])</c>.
+    /// Q4_K and Q5_K weights, blocks of 256 that start { half d; half dmin; uint8 scales[12] } (sub-blocks s of 32 with 6-bit
+    /// scales sc[s] and mins m[s]): <c>Σ_b d_x[b] · (d · Σ_s sc[s] · Σ_{j∈s} q_w[j] · q_x[j] - dmin · Σ_s m[s] · Σ_{j∈s} q_x[j])</c>.
+    /// The formats differ only in how a chunk's values are read (<typeparamref name="TValues"/>).
     /// </summary>
-    internal readonly struct Q4_KKernel : IQuantizedKernel
+    internal readonly struct K4Kernel<TValues> : IQuantizedKernel
+        where TValues : IK4Values
     {
         public static int ActivationBlock => 256;
 
@@ -25,11 +27,11 @@ public static unsafe partial class MatMul
         {
             Vector256<float> acc = default, minAcc = default;
             var quants = x.Quants(row);
-            for (var b = 0; b < blocks; b++, weights += 144, quants += 256)
+            for (var b = 0; b < blocks; b++, weights += TValues.BlockBytes, quants += 256)
             {
                 var (scales, mins) = UnpackK4(weights + 4);
-                var sumi = Q4Chunk(weights, quants, scales, 0) + Q4Chunk(weights, quants, scales, 1)
-                    + Q4Chunk(weights, quants, scales, 2) + Q4Chunk(weights, quants, scales, 3);
+                var sumi = Chunk(weights, quants, scales, 0) + Chunk(weights, quants, scales, 1)
+                    + Chunk(weights, quants, scales, 2) + Chunk(weights, quants, scales, 3);
                 FinishBlock(ref acc, ref minAcc, sumi, mins, x, row, b, Fp16.LoadScale(weights), Fp16.LoadScale(weights + 2));
             }
 
@@ -41,14 +43,14 @@ public static unsafe partial class MatMul
             Vector256<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
             Vector256<float> min0 = default, min1 = default, min2 = default, min3 = default;
             sbyte* q0 = x.Quants(row), q1 = x.Quants(row + 1), q2 = x.Quants(row + 2), q3 = x.Quants(row + 3);
-            for (var b = 0; b < blocks; b++, weights += 144, q0 += 256, q1 += 256, q2 += 256, q3 += 256)
+            for (var b = 0; b < blocks; b++, weights += TValues.BlockBytes, q0 += 256, q1 += 256, q2 += 256, q3 += 256)
             {
                 var (scales, mins) = UnpackK4(weights + 4);
                 Vector256<int> sumi0 = default, sumi1 = default, sumi2 = default, sumi3 = default;
-                Q4Chunk4(weights, q0, q1, q2, q3, scales, 0, ref sumi0, ref sumi1, ref sumi2, ref sumi3);
-                Q4Chunk4(weights, q0, q1, q2, q3, scales, 1, ref sumi0, ref sumi1, ref sumi2, ref sumi3);
-                Q4Chunk4(weights, q0, q1, q2, q3, scales, 2, ref sumi0, ref sumi1, ref sumi2, ref sumi3);
-                Q4Chunk4(weights, q0, q1, q2, q3, scales, 3, ref sumi0, ref sumi1, ref sumi2, ref sumi3);
+                Chunk4(weights, q0, q1, q2, q3, scales, 0, ref sumi0, ref sumi1, ref sumi2, ref sumi3);
+                Chunk4(weights, q0, q1, q2, q3, scales, 1, ref sumi0, ref sumi1, ref sumi2, ref sumi3);
+                Chunk4(weights, q0, q1, q2, q3, scales, 2, ref sumi0, ref sumi1, ref sumi2, ref sumi3);
+                Chunk4(weights, q0, q1, q2, q3, scales, 3, ref sumi0, ref sumi1, ref sumi2, ref sumi3);
                 float d = Fp16.LoadScale(weights), dmin = Fp16.LoadScale(weights + 2);
                 FinishBlock(ref acc0, ref min0, sumi0, mins, x, row, b, d, dmin);
                 FinishBlock(ref acc1, ref min1, sumi1, mins, x, row + 1, b, d, dmin);
@@ -60,24 +62,24 @@ public static unsafe partial class MatMul
         }
 
         /// <summary>
-        /// Chunk <paramref name="c"/> (values 64c .. 64c + 63: sub-block 2c in the low nibbles, 2c + 1 in the high ones) of a
-        /// block, scaled per sub-block. Called with constant chunks, so the shuffle masks are constants and the loop is unrolled.
+        /// Chunk <paramref name="c"/> (values 64c .. 64c + 63: sub-block 2c, then 2c + 1) of a block, scaled per sub-block.
+        /// Called with constant chunks, so the shuffle masks are constants and the loop is unrolled.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<int> Q4Chunk(byte* block, sbyte* x, Vector256<byte> scales, [ConstantExpected(Min = 0, Max = 3)] int c)
+        private static Vector256<int> Chunk(byte* block, sbyte* x, Vector256<byte> scales, [ConstantExpected(Min = 0, Max = 3)] int c)
         {
-            var (low, high) = Nibbles(Vector256.Load(block + 16 + (32 * c)));
+            var (low, high) = TValues.Chunk(block, c);
             var (scaleLow, scaleHigh) = SubBlockScales(scales, c);
             return ScaledDot(low, x + (64 * c), scaleLow) + ScaledDot(high, x + (64 * c) + 32, scaleHigh);
         }
 
-        /// <summary><see cref="Q4Chunk"/> for four input rows sharing one weight load and nibble split.</summary>
+        /// <summary><see cref="Chunk"/> for four input rows sharing one weight unpack.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Q4Chunk4(
+        private static void Chunk4(
             byte* block, sbyte* x0, sbyte* x1, sbyte* x2, sbyte* x3, Vector256<byte> scales, [ConstantExpected(Min = 0, Max = 3)] int c,
             ref Vector256<int> sumi0, ref Vector256<int> sumi1, ref Vector256<int> sumi2, ref Vector256<int> sumi3)
         {
-            var (low, high) = Nibbles(Vector256.Load(block + 16 + (32 * c)));
+            var (low, high) = TValues.Chunk(block, c);
             var (scaleLow, scaleHigh) = SubBlockScales(scales, c);
             var o = 64 * c;
             sumi0 += ScaledDot(low, x0 + o, scaleLow) + ScaledDot(high, x0 + o + 32, scaleHigh);
@@ -87,84 +89,38 @@ public static unsafe partial class MatMul
         }
     }
 
-    /// <summary>Q5_K (176-byte blocks { half d; half dmin; uint8 scales[12]; uint8 qh[32]; uint8 qs[128] }): Q4_K plus bit s of qh[l] as 16.</summary>
-    internal readonly struct Q5_KKernel : IQuantizedKernel
+    /// <summary>How a Q4_K/Q5_K block's values are read, for <see cref="K4Kernel{TValues}"/>.</summary>
+    internal interface IK4Values
     {
-        public static int ActivationBlock => 256;
+        /// <summary>Bytes per 256-value block.</summary>
+        static abstract int BlockBytes { get; }
 
-        public static float Dot(byte* weights, float* rowScratch, in ActivationRows x, int row, int blocks)
-        {
-            Vector256<float> acc = default, minAcc = default;
-            var quants = x.Quants(row);
-            for (var b = 0; b < blocks; b++, weights += 176, quants += 256)
-            {
-                var (scales, mins) = UnpackK4(weights + 4);
-                var highBits = Vector256.Load(weights + 16);
-                var sumi = Q5Chunk(weights, highBits, quants, scales, 0) + Q5Chunk(weights, highBits, quants, scales, 1)
-                    + Q5Chunk(weights, highBits, quants, scales, 2) + Q5Chunk(weights, highBits, quants, scales, 3);
-                FinishBlock(ref acc, ref minAcc, sumi, mins, x, row, b, Fp16.LoadScale(weights), Fp16.LoadScale(weights + 2));
-            }
+        /// <summary>The unsigned values of sub-blocks 2c (low) and 2c + 1 (high) of the block at <paramref name="block"/>.</summary>
+        static abstract (Vector256<byte> Low, Vector256<byte> High) Chunk(byte* block, [ConstantExpected(Min = 0, Max = 3)] int c);
+    }
 
-            return Vector256.Sum(acc) - Vector256.Sum(minAcc);
-        }
-
-        public static Vector128<float> Dot4(byte* weights, float* rowScratch, in ActivationRows x, int row, int blocks)
-        {
-            Vector256<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
-            Vector256<float> min0 = default, min1 = default, min2 = default, min3 = default;
-            sbyte* q0 = x.Quants(row), q1 = x.Quants(row + 1), q2 = x.Quants(row + 2), q3 = x.Quants(row + 3);
-            for (var b = 0; b < blocks; b++, weights += 176, q0 += 256, q1 += 256, q2 += 256, q3 += 256)
-            {
-                var (scales, mins) = UnpackK4(weights + 4);
-                var highBits = Vector256.Load(weights + 16);
-                Vector256<int> sumi0 = default, sumi1 = default, sumi2 = default, sumi3 = default;
-                Q5Chunk4(weights, highBits, q0, q1, q2, q3, scales, 0, ref sumi0, ref sumi1, ref sumi2, ref sumi3);
-                Q5Chunk4(weights, highBits, q0, q1, q2, q3, scales, 1, ref sumi0, ref sumi1, ref sumi2, ref sumi3);
-                Q5Chunk4(weights, highBits, q0, q1, q2, q3, scales, 2, ref sumi0, ref sumi1, ref sumi2, ref sumi3);
-                Q5Chunk4(weights, highBits, q0, q1, q2, q3, scales, 3, ref sumi0, ref sumi1, ref sumi2, ref sumi3);
-                float d = Fp16.LoadScale(weights), dmin = Fp16.LoadScale(weights + 2);
-                FinishBlock(ref acc0, ref min0, sumi0, mins, x, row, b, d, dmin);
-                FinishBlock(ref acc1, ref min1, sumi1, mins, x, row + 1, b, d, dmin);
-                FinishBlock(ref acc2, ref min2, sumi2, mins, x, row + 2, b, d, dmin);
-                FinishBlock(ref acc3, ref min3, sumi3, mins, x, row + 3, b, d, dmin);
-            }
-
-            return Finish4(acc0, acc1, acc2, acc3, min0, min1, min2, min3);
-        }
-
-        /// <summary>Chunk <paramref name="c"/> of a block (as <see cref="Q4_KKernel"/>'s), the fifth bits taken from qh.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<int> Q5Chunk(
-            byte* block, Vector256<byte> highBits, sbyte* x, Vector256<byte> scales, [ConstantExpected(Min = 0, Max = 3)] int c)
-        {
-            var (low, high) = Q5Values(Vector256.Load(block + 48 + (32 * c)), highBits, c);
-            var (scaleLow, scaleHigh) = SubBlockScales(scales, c);
-            return ScaledDot(low, x + (64 * c), scaleLow) + ScaledDot(high, x + (64 * c) + 32, scaleHigh);
-        }
-
-        /// <summary><see cref="Q5Chunk"/> for four input rows sharing one weight unpack.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Q5Chunk4(
-            byte* block, Vector256<byte> highBits, sbyte* x0, sbyte* x1, sbyte* x2, sbyte* x3, Vector256<byte> scales,
-            [ConstantExpected(Min = 0, Max = 3)] int c,
-            ref Vector256<int> sumi0, ref Vector256<int> sumi1, ref Vector256<int> sumi2, ref Vector256<int> sumi3)
-        {
-            var (low, high) = Q5Values(Vector256.Load(block + 48 + (32 * c)), highBits, c);
-            var (scaleLow, scaleHigh) = SubBlockScales(scales, c);
-            var o = 64 * c;
-            sumi0 += ScaledDot(low, x0 + o, scaleLow) + ScaledDot(high, x0 + o + 32, scaleHigh);
-            sumi1 += ScaledDot(low, x1 + o, scaleLow) + ScaledDot(high, x1 + o + 32, scaleHigh);
-            sumi2 += ScaledDot(low, x2 + o, scaleLow) + ScaledDot(high, x2 + o + 32, scaleHigh);
-            sumi3 += ScaledDot(low, x3 + o, scaleLow) + ScaledDot(high, x3 + o + 32, scaleHigh);
-        }
+    /// <summary>Q4_K: 144-byte blocks { half d; half dmin; uint8 scales[12]; uint8 qs[128] }; chunk c is qs[32c..32c+31], sub-block 2c in the low nibbles.</summary>
+    internal readonly struct Q4_KValues : IK4Values
+    {
+        public static int BlockBytes => 144;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static (Vector256<byte> Low, Vector256<byte> High) Q5Values(
-            Vector256<byte> packed, Vector256<byte> highBits, [ConstantExpected(Min = 0, Max = 3)] int chunk)
+        public static (Vector256<byte> Low, Vector256<byte> High) Chunk(byte* block, [ConstantExpected(Min = 0, Max = 3)] int c) =>
+            Nibbles(Vector256.Load(block + 16 + (32 * c)));
+    }
+
+    /// <summary>Q5_K: 176-byte blocks { half d; half dmin; uint8 scales[12]; uint8 qh[32]; uint8 qs[128] }: Q4_K's nibbles plus bit 2c (low) or 2c + 1 (high) of qh[l] as 16.</summary>
+    internal readonly struct Q5_KValues : IK4Values
+    {
+        public static int BlockBytes => 176;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static (Vector256<byte> Low, Vector256<byte> High) Chunk(byte* block, [ConstantExpected(Min = 0, Max = 3)] int c)
         {
-            var (low, high) = Nibbles(packed);
-            var bit0 = Vector256.Create((byte)(1 << (2 * chunk)));
-            var bit1 = Vector256.Create((byte)(2 << (2 * chunk)));
+            var (low, high) = Nibbles(Vector256.Load(block + 48 + (32 * c)));
+            var highBits = Vector256.Load(block + 16);
+            var bit0 = Vector256.Create((byte)(1 << (2 * c)));
+            var bit1 = Vector256.Create((byte)(2 << (2 * c)));
             var sixteen = Vector256.Create((byte)16);
             return (low | (Vector256.Equals(highBits & bit0, bit0) & sixteen), high | (Vector256.Equals(highBits & bit1, bit1) & sixteen));
         }

@@ -69,10 +69,10 @@ internal readonly unsafe struct QuantizedMatMulBody : IParallelBody
                 MatMul.Rows<MatMul.Q8Kernel<MatMul.Q5_1Blocks>>(this, r0, r1, c0, c1);
                 break;
             case GgmlType.Q4_K:
-                MatMul.Rows<MatMul.Q4_KKernel>(this, r0, r1, c0, c1);
+                MatMul.Rows<MatMul.K4Kernel<MatMul.Q4_KValues>>(this, r0, r1, c0, c1);
                 break;
             case GgmlType.Q5_K:
-                MatMul.Rows<MatMul.Q5_KKernel>(this, r0, r1, c0, c1);
+                MatMul.Rows<MatMul.K4Kernel<MatMul.Q5_KValues>>(this, r0, r1, c0, c1);
                 break;
             case GgmlType.Q6_K:
                 MatMul.Rows<MatMul.Q6_KKernel>(this, r0, r1, c0, c1);
