@@ -58,7 +58,12 @@ internal static class Fp16
             {
                 for (; i + 16 <= source.Length; i += 16)
                 {
-                    ToSingle16((ushort*)s + i).Store(d + i);
+                    // NOTE: K/V values are finite in practice; only a group holding an Inf or NaN pays for the exact special cases.
+                    var halves = Vector256.Load((ushort*)s + i);
+                    var value = Vector256.EqualsAny(halves & Vector256.Create((ushort)0x7C00), Vector256.Create((ushort)0x7C00))
+                        ? ToSingle16(halves)
+                        : FiniteToSingle16(halves);
+                    value.Store(d + i);
                 }
             }
         }
@@ -66,11 +71,20 @@ internal static class Fp16
         TensorPrimitives.ConvertToSingle(source[i..], destination[i..]);
     }
 
+    /// <summary>16 finite halves: the sign-extended bits shifted into place (the sign's copies in bits 28-30 cleared),
+    /// then the exponent rebased by 2^112; four instructions where <see cref="ToSingle16"/> needs a dozen.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> FiniteToSingle16(Vector256<ushort> halves)
+    {
+        var bits = Avx512F.ConvertToVector512Int32(halves.AsInt16());
+        return ((bits << 13) & Vector512.Create(unchecked((int)0x8FFF_FFFF))).AsSingle() * Vector512.Create(5.192296858534828e33f);
+    }
+
     /// <summary>16 halves: finite ones by <see cref="ToSingle(ushort)"/>'s shift and rescale, Inf/NaN by setting the exponent to all ones (and NaNs' quiet bit).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe Vector512<float> ToSingle16(ushort* source)
+    private static Vector512<float> ToSingle16(Vector256<ushort> halves)
     {
-        var bits = Avx512F.ConvertToVector512UInt32(Vector256.Load(source));
+        var bits = Avx512F.ConvertToVector512UInt32(halves);
         var magnitude = (bits & Vector512.Create(0x7FFFu)) << 13;
         var finite = magnitude.AsSingle() * Vector512.Create(5.192296858534828e33f); // 2^112
         var infinity = Vector512.Create(0x7C00u << 13);
