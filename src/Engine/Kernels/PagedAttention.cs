@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Serving.Engine.Execution;
 
 namespace Serving.Engine.Kernels;
@@ -13,8 +14,10 @@ namespace Serving.Engine.Kernels;
 /// Work is split into tiles: up to <c>TileRows</c> consecutive rows of one sequence × the query heads that share one KV
 /// head (grouped-query attention). A tile reads (and, for F16, converts) each K/V block once for all its rows and heads;
 /// when there are too few tiles to keep the threads busy (decode), each query head becomes its own item instead.
-/// Softmax is online, block by block (running max, rescaled sum and accumulator), so no buffer of context-length scores is
-/// needed and large scores never overflow. Each (row, head) goes through exactly the same operations in the same order
+/// Keys are stored transposed (<see cref="KVCacheStorage"/>), so a block's scores are vector FMAs over its positions, one
+/// head dimension at a time, with no horizontal sums; the next block is prefetched while one is computed. Softmax is
+/// online, block by block (running max, rescaled sum and accumulator), so no buffer of context-length scores is needed and
+/// large scores never overflow. Each (row, head) goes through exactly the same operations in the same order
 /// whatever tile or batch it is in, so results are batch invariant.
 /// </remarks>
 internal static unsafe class PagedAttention
@@ -103,7 +106,14 @@ internal static unsafe class PagedAttention
         for (int b = 0, start = 0; start < contextLength; b++, start += blockSize)
         {
             var n = Math.Min(blockSize, contextLength - start);
-            var keys = Load(cache, layer, isValue: false, blockTable[b], kvHead, n * headDim, stagedKeys);
+            if (start + blockSize < contextLength)
+            {
+                Prefetch(cache, layer, blockTable[b + 1], kvHead);
+            }
+
+            // NOTE: keys are [headDim, blockSize], so a partial block's keys are still the whole block (the columns past n
+            // are stale entries whose scores are never used).
+            var keys = Load(cache, layer, isValue: false, blockTable[b], kvHead, blockSize * headDim, stagedKeys);
             var values = Load(cache, layer, isValue: true, blockTable[b], kvHead, n * headDim, stagedValues);
             for (var r = 0; r < positions.Length; r++)
             {
@@ -128,57 +138,45 @@ internal static unsafe class PagedAttention
         }
     }
 
-    /// <summary>Folds the first <paramref name="count"/> keys/values of one block into one (row, head)'s online-softmax state.</summary>
+    /// <summary>Folds the first <paramref name="count"/> positions of one block (keys <c>[headDim, scores.Length]</c>, values
+    /// <c>[count, headDim]</c>) into one (row, head)'s online-softmax state.</summary>
     private static void AttendBlock(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, ReadOnlySpan<float> values, int count, float scale,
         ref float max, ref float sum, Span<float> accumulator, Span<float> scores)
     {
-        var headDim = q.Length;
-        var wide = Vector512.IsHardwareAccelerated && headDim % Vector512<float>.Count == 0;
+        Scores(q, keys, scale, count, scores);
+        var wide = Vector512.IsHardwareAccelerated && q.Length % Vector512<float>.Count == 0;
         if (wide && scores.Length == Vector512<float>.Count)
         {
-            AttendBlock16(q, keys, values, count, scale, ref max, ref sum, accumulator, scores);
-            return;
-        }
-
-        var s = scores[..count];
-        if (wide)
-        {
-            ScoresVector512(q, keys, scale, s);
+            Softmax16(count, ref max, ref sum, accumulator, scores);
         }
         else
         {
-            for (var j = 0; j < count; j++)
-            {
-                s[j] = TensorPrimitives.Dot(q, keys.Slice(j * headDim, headDim)) * scale;
-            }
+            var s = scores[..count];
+            Rescale(TensorPrimitives.Max(s), ref max, ref sum, accumulator);
+            TensorPrimitives.Subtract(s, max, s);
+            TensorPrimitives.Exp(s, s);
+            sum += TensorPrimitives.Sum(s);
         }
 
-        var blockMax = TensorPrimitives.Max(s);
-        Rescale(blockMax, ref max, ref sum, accumulator);
-        TensorPrimitives.Subtract(s, max, s);
-        TensorPrimitives.Exp(s, s);
-        sum += TensorPrimitives.Sum(s);
         if (wide)
         {
-            AccumulateVector512(values, s, accumulator);
+            AccumulateVector512(values, scores[..count], accumulator);
             return;
         }
 
         for (var j = 0; j < count; j++)
         {
-            TensorPrimitives.MultiplyAdd(values.Slice(j * headDim, headDim), s[j], accumulator, accumulator);
+            TensorPrimitives.MultiplyAdd(values.Slice(j * q.Length, q.Length), scores[j], accumulator, accumulator);
         }
     }
 
     /// <summary>
-    /// <see cref="AttendBlock"/> for blocks of 16 (the default): the block's scores are one 512-bit vector, so the max, exp and
-    /// sum run in registers instead of five span calls on 16 floats (most of a decode step's attention time). Lanes past
-    /// <paramref name="count"/> score -∞, which exp turns into 0.
+    /// The softmax step of <see cref="AttendBlock"/> for blocks of 16 (the default): the block's scores are one 512-bit
+    /// vector, so the max, exp and sum run in registers instead of five span calls on 16 floats. Lanes past
+    /// <paramref name="count"/> score -∞, which exp turns into 0. Leaves the block's weights in <paramref name="scores"/>.
     /// </summary>
-    private static void AttendBlock16(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, ReadOnlySpan<float> values, int count, float scale,
-        ref float max, ref float sum, Span<float> accumulator, Span<float> scores)
+    private static void Softmax16(int count, ref float max, ref float sum, Span<float> accumulator, Span<float> scores)
     {
-        ScoresVector512(q, keys, scale, scores[..count]);
         var valid = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
         var s = Vector512.ConditionalSelect(valid, Vector512.Create(scores), Vector512.Create(float.NegativeInfinity));
         var half = Vector256.Max(s.GetLower(), s.GetUpper());
@@ -189,7 +187,6 @@ internal static unsafe class PagedAttention
         var p = Vector512.Exp(s - Vector512.Create(max));
         sum += Vector512.Sum(p);
         p.CopyTo(scores);
-        AccumulateVector512(values, scores[..count], accumulator);
     }
 
     /// <summary>Online softmax: when a block raises the running max, rescales the sum and accumulator to the new max.</summary>
@@ -204,24 +201,86 @@ internal static unsafe class PagedAttention
         }
     }
 
-    /// <summary><c>scores[j] = scale · q·keys[j]</c> with the head dimension a multiple of 16: no per-key call overhead, which
-    /// dominates at head sizes of 64-128.</summary>
-    private static void ScoresVector512(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, float scale, Span<float> scores)
+    /// <summary>
+    /// <c>scores[j] = scale · q·K[:, j]</c> for the block's positions j &lt; <paramref name="count"/>, with keys
+    /// <c>[headDim, scores.Length]</c>: each head dimension d adds <c>q[d] · K[d, j]</c> to all positions at once, into four
+    /// partial sums by d mod 4 (so consecutive FMAs do not wait on each other), added as ((0 + 1) + (2 + 3)). Every lane goes
+    /// through the same operations as the one-by-one loop, so a score does not depend on which of the two computed it.
+    /// </summary>
+    internal static void Scores(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, float scale, int count, Span<float> scores)
     {
-        var headDim = q.Length;
-        ref var qStart = ref MemoryMarshal.GetReference(q);
-        ref var keyStart = ref MemoryMarshal.GetReference(keys);
-        for (var j = 0; j < scores.Length; j++)
+        var blockSize = scores.Length;
+        var j = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            ref var key = ref Unsafe.Add(ref keyStart, j * headDim);
-            var acc = Vector512<float>.Zero;
-            for (var d = 0; d < headDim; d += Vector512<float>.Count)
+            for (; j + Vector256<float>.Count <= blockSize && j < count; j += Vector256<float>.Count)
             {
-                acc = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref qStart, (nuint)d), Vector512.LoadUnsafe(ref key, (nuint)d), acc);
+                Scores8(q, keys, blockSize, j, scale).CopyTo(scores[j..]);
+            }
+        }
+
+        for (; j < count; j++)
+        {
+            float p0 = 0, p1 = 0, p2 = 0, p3 = 0;
+            var d = 0;
+            for (; d + 4 <= q.Length; d += 4)
+            {
+                p0 = MathF.FusedMultiplyAdd(q[d], keys[(d * blockSize) + j], p0);
+                p1 = MathF.FusedMultiplyAdd(q[d + 1], keys[((d + 1) * blockSize) + j], p1);
+                p2 = MathF.FusedMultiplyAdd(q[d + 2], keys[((d + 2) * blockSize) + j], p2);
+                p3 = MathF.FusedMultiplyAdd(q[d + 3], keys[((d + 3) * blockSize) + j], p3);
             }
 
-            scores[j] = Vector512.Sum(acc) * scale;
+            if (d < q.Length)
+            {
+                p0 = MathF.FusedMultiplyAdd(q[d], keys[(d * blockSize) + j], p0);
+            }
+
+            if (d + 1 < q.Length)
+            {
+                p1 = MathF.FusedMultiplyAdd(q[d + 1], keys[((d + 1) * blockSize) + j], p1);
+            }
+
+            if (d + 2 < q.Length)
+            {
+                p2 = MathF.FusedMultiplyAdd(q[d + 2], keys[((d + 2) * blockSize) + j], p2);
+            }
+
+            scores[j] = ((p0 + p1) + (p2 + p3)) * scale;
         }
+    }
+
+    /// <summary><see cref="Scores"/> for the 8 positions from <paramref name="j"/>.</summary>
+    private static Vector256<float> Scores8(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, int blockSize, int j, float scale)
+    {
+        ref var qStart = ref MemoryMarshal.GetReference(q);
+        ref var k = ref Unsafe.Add(ref MemoryMarshal.GetReference(keys), j);
+        Vector256<float> p0 = default, p1 = default, p2 = default, p3 = default;
+        var d = 0;
+        for (; d + 4 <= q.Length; d += 4)
+        {
+            p0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref qStart, d)), Vector256.LoadUnsafe(ref k, (nuint)(d * blockSize)), p0);
+            p1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref qStart, d + 1)), Vector256.LoadUnsafe(ref k, (nuint)((d + 1) * blockSize)), p1);
+            p2 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref qStart, d + 2)), Vector256.LoadUnsafe(ref k, (nuint)((d + 2) * blockSize)), p2);
+            p3 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref qStart, d + 3)), Vector256.LoadUnsafe(ref k, (nuint)((d + 3) * blockSize)), p3);
+        }
+
+        if (d < q.Length)
+        {
+            p0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref qStart, d)), Vector256.LoadUnsafe(ref k, (nuint)(d * blockSize)), p0);
+        }
+
+        if (d + 1 < q.Length)
+        {
+            p1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref qStart, d + 1)), Vector256.LoadUnsafe(ref k, (nuint)((d + 1) * blockSize)), p1);
+        }
+
+        if (d + 2 < q.Length)
+        {
+            p2 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref qStart, d + 2)), Vector256.LoadUnsafe(ref k, (nuint)((d + 2) * blockSize)), p2);
+        }
+
+        return ((p0 + p1) + (p2 + p3)) * Vector256.Create(scale);
     }
 
     /// <summary><c>accumulator += Σ_j weights[j] · values[j]</c>, one 16-wide slice of the accumulator in a register across
@@ -240,6 +299,24 @@ internal static unsafe class PagedAttention
             }
 
             acc.StoreUnsafe(ref accStart, (nuint)d);
+        }
+    }
+
+    /// <summary>Asks for the next block's keys and values while this one is computed: blocks are scattered over the pool,
+    /// so the hardware prefetcher cannot guess them.</summary>
+    private static void Prefetch(KVCacheStorage cache, int layer, int block, int kvHead)
+    {
+        if ((uint)block >= (uint)cache.NumBlocks || !Sse.IsSupported)
+        {
+            return;
+        }
+
+        var bytes = cache.BlockSize * cache.HeadDim * cache.ElementBytes;
+        byte* keys = cache.BlockPointer(layer, isValue: false, block, kvHead), values = cache.BlockPointer(layer, isValue: true, block, kvHead);
+        for (var offset = 0; offset < bytes; offset += 64)
+        {
+            Sse.Prefetch0(keys + offset);
+            Sse.Prefetch0(values + offset);
         }
     }
 

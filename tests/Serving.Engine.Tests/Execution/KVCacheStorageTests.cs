@@ -5,7 +5,7 @@ namespace Serving.Engine.Tests.Execution;
 public class KVCacheStorageTests
 {
     [Fact]
-    public unsafe void Write_Slot_LandsAtBlockHeadOffset()
+    public unsafe void Write_Slot_LandsAtBlockHeadOffset_KeysTransposed()
     {
         using var cache = new KVCacheStorage(numLayers: 2, numKVHeads: 2, headDim: 4, numBlocks: 3, blockSize: 4, KVCacheDataType.F32);
         float[] keys = [1, 2, 3, 4, 5, 6, 7, 8];
@@ -15,8 +15,8 @@ public class KVCacheStorageTests
 
         var head1Keys = new ReadOnlySpan<float>(cache.BlockPointer(1, isValue: false, block: 2, kvHead: 1), 16);
         var head0Values = new ReadOnlySpan<float>(cache.BlockPointer(1, isValue: true, block: 2, kvHead: 0), 16);
-        Assert.Equal([5f, 6f, 7f, 8f], head1Keys.Slice(4, 4).ToArray());
-        Assert.Equal([-1f, -2f, -3f, -4f], head0Values.Slice(4, 4).ToArray());
+        Assert.Equal([0f, 5f, 0f, 0f, 0f, 6f, 0f, 0f, 0f, 7f, 0f, 0f, 0f, 8f, 0f, 0f], head1Keys.ToArray()); // [headDim, blockSize]
+        Assert.Equal([-1f, -2f, -3f, -4f], head0Values.Slice(4, 4).ToArray()); // [blockSize, headDim]
         Assert.Equal(2L * 2 * 3 * 2 * 4 * 4 * sizeof(float), cache.TotalBytes);
     }
 

@@ -8,19 +8,27 @@ public class PagedAttentionTests
     private const int BlockSize = 4;
     private const int NumKVHeads = 2;
 
+    // NOTE: block sizes 4, 8, 16 and 32 score 0, 1, 2 and 4 groups of 8 positions as vectors (the rest one by one); head
+    // dims 6 and 7 leave a remainder after the four partial sums.
     [Theory]
-    [InlineData(1, 8, KVCacheDataType.F32)]
-    [InlineData(4, 8, KVCacheDataType.F32)]
-    [InlineData(5, 8, KVCacheDataType.F32)]
-    [InlineData(13, 8, KVCacheDataType.F32)]
-    [InlineData(13, 8, KVCacheDataType.F16)]
-    [InlineData(1, 64, KVCacheDataType.F32)]
-    [InlineData(13, 64, KVCacheDataType.F32)]
-    [InlineData(16, 128, KVCacheDataType.F16)]
-    public void Row_ScatteredBlocks_MatchesNaiveSoftmaxAttention(int contextLength, int headDim, KVCacheDataType dataType)
+    [InlineData(1, 8, BlockSize, KVCacheDataType.F32)]
+    [InlineData(4, 8, BlockSize, KVCacheDataType.F32)]
+    [InlineData(5, 8, BlockSize, KVCacheDataType.F32)]
+    [InlineData(13, 8, BlockSize, KVCacheDataType.F32)]
+    [InlineData(13, 8, BlockSize, KVCacheDataType.F16)]
+    [InlineData(1, 64, BlockSize, KVCacheDataType.F32)]
+    [InlineData(13, 64, BlockSize, KVCacheDataType.F32)]
+    [InlineData(16, 128, BlockSize, KVCacheDataType.F16)]
+    [InlineData(13, 7, BlockSize, KVCacheDataType.F32)]
+    [InlineData(19, 6, 8, KVCacheDataType.F32)]
+    [InlineData(30, 64, 8, KVCacheDataType.F16)]
+    [InlineData(37, 64, 16, KVCacheDataType.F16)]
+    [InlineData(50, 7, 16, KVCacheDataType.F32)]
+    [InlineData(100, 64, 32, KVCacheDataType.F32)]
+    public void Row_ScatteredBlocks_MatchesNaiveSoftmaxAttention(int contextLength, int headDim, int blockSize, KVCacheDataType dataType)
     {
         int[] table = [5, 0, 3, 6];
-        using var cache = new KVCacheStorage(2, NumKVHeads, headDim, 8, BlockSize, dataType);
+        using var cache = new KVCacheStorage(2, NumKVHeads, headDim, 8, blockSize, dataType);
         var (keys, values) = Fill(cache, layer: 1, table, contextLength, seed: contextLength);
         var query = Vector(new Random(7), headDim, 1.5);
         var destination = new float[headDim];
@@ -51,6 +59,33 @@ public class PagedAttentionTests
         Assert.Equal(values[winner].Take(HeadDim).ToArray(), destination, new FloatTolerance(1e-4f));
     }
 
+    [Theory]
+    [InlineData(16, 64, 16)]
+    [InlineData(16, 7, 11)]
+    [InlineData(32, 64, 20)]
+    [InlineData(8, 6, 8)]
+    [InlineData(5, 9, 5)]
+    public void Scores_EveryWidth_SameOperationsAsScalarOrder(int blockSize, int headDim, int count)
+    {
+        var random = new Random(blockSize + headDim);
+        var query = Vector(random, headDim, 1.0);
+        var keys = Vector(random, headDim * blockSize, 1.0); // [headDim, blockSize]
+        var scores = new float[blockSize];
+
+        PagedAttention.Scores(query, keys, 0.125f, count, scores);
+
+        for (var j = 0; j < count; j++)
+        {
+            var partial = new float[4];
+            for (var d = 0; d < headDim; d++)
+            {
+                partial[d % 4] = MathF.FusedMultiplyAdd(query[d], keys[(d * blockSize) + j], partial[d % 4]);
+            }
+
+            Assert.Equal(((partial[0] + partial[1]) + (partial[2] + partial[3])) * 0.125f, scores[j]);
+        }
+    }
+
     private static (float[][] Keys, float[][] Values) Fill(KVCacheStorage cache, int layer, int[] table, int count, int seed)
     {
         var random = new Random(seed);
@@ -61,7 +96,7 @@ public class PagedAttentionTests
         {
             keys[t] = Vector(random, NumKVHeads * headDim, 1.0);
             values[t] = Vector(random, NumKVHeads * headDim, 1.0);
-            cache.Write(layer, (table[t / BlockSize] * BlockSize) + (t % BlockSize), keys[t], values[t]);
+            cache.Write(layer, (table[t / cache.BlockSize] * cache.BlockSize) + (t % cache.BlockSize), keys[t], values[t]);
             if (cache.DataType == KVCacheDataType.F16)
             {
                 keys[t] = keys[t].Select(v => (float)(Half)v).ToArray();
