@@ -38,6 +38,20 @@ internal static class Fp16
         return BitConverter.UInt32BitsToSingle(((bits & 0x8000) << 16) | ((bits & 0x7FFF) << 13)) * 5.192296858534828e33f; // 2^112
     }
 
+    /// <summary><see cref="LoadScale"/> of the 8 halves at <paramref name="first"/> + i · <paramref name="stride"/>: the loads
+    /// stay scalar (a gather on a row's first, uncached touch is slower), the conversion is one vector for all 8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector256<float> LoadScales8(byte* first, int stride)
+    {
+        var bits = Vector256.Create(
+            (uint)Unsafe.ReadUnaligned<ushort>(first), Unsafe.ReadUnaligned<ushort>(first + stride),
+            Unsafe.ReadUnaligned<ushort>(first + (2 * stride)), Unsafe.ReadUnaligned<ushort>(first + (3 * stride)),
+            Unsafe.ReadUnaligned<ushort>(first + (4 * stride)), Unsafe.ReadUnaligned<ushort>(first + (5 * stride)),
+            Unsafe.ReadUnaligned<ushort>(first + (6 * stride)), Unsafe.ReadUnaligned<ushort>(first + (7 * stride)));
+        var magnitude = ((bits & Vector256.Create(0x8000u)) << 16) | ((bits & Vector256.Create(0x7FFFu)) << 13);
+        return magnitude.AsSingle() * Vector256.Create(5.192296858534828e33f);
+    }
+
     /// <summary>
     /// Exact half → float for a whole span (Inf and NaN included), the same values as
     /// <see cref="TensorPrimitives.ConvertToSingle(ReadOnlySpan{Half}, Span{float})"/> at twice its speed with AVX-512: a

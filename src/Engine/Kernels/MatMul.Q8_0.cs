@@ -185,7 +185,13 @@ public static unsafe partial class MatMul
         private static void ConvertHalves(byte* first, int blocks, float* destination)
         {
             Vector256<float>.Zero.Store(destination + (blocks & ~7));
-            for (var b = 0; b < blocks; b++)
+            var b = 0;
+            for (; b + 8 <= blocks; b += 8)
+            {
+                Fp16.LoadScales8(first + (b * TBlocks.BlockBytes), TBlocks.BlockBytes).Store(destination + b);
+            }
+
+            for (; b < blocks; b++)
             {
                 destination[b] = Fp16.LoadScale(first + (b * TBlocks.BlockBytes));
             }

@@ -30,6 +30,32 @@ public class Fp16Tests
         }
     }
 
+    /// <summary>Every finite half, 8 at a time from blocks of Q8_0's 34 bytes: the runtime's bits in every lane.</summary>
+    [Fact]
+    public unsafe void LoadScales8_EveryFiniteHalf_SameBitsAsRuntimeConversion()
+    {
+        const int Stride = 34;
+        var finite = Enumerable.Range(0, 65536).Where(h => (h & 0x7C00) != 0x7C00).Select(h => (ushort)h).ToArray();
+        var blocks = new byte[8 * Stride];
+        for (var group = 0; group + 8 <= finite.Length; group += 8)
+        {
+            for (var lane = 0; lane < 8; lane++)
+            {
+                BitConverter.TryWriteBytes(blocks.AsSpan(lane * Stride, 2), finite[group + lane]);
+            }
+
+            fixed (byte* first = blocks)
+            {
+                var scales = Fp16.LoadScales8(first, Stride);
+                for (var lane = 0; lane < 8; lane++)
+                {
+                    var expected = (float)BitConverter.UInt16BitsToHalf(finite[group + lane]);
+                    Assert.Equal(BitConverter.SingleToUInt32Bits(expected), BitConverter.SingleToUInt32Bits(scales[lane]));
+                }
+            }
+        }
+    }
+
     [Fact]
     public void ToSingle_ShortDestination_Throws()
     {
