@@ -109,9 +109,12 @@ internal sealed partial class EngineCore : IDisposable
         Sample(output, logits);
         ForkChoices();
         _scheduler.UpdateFromOutput(output, _sampledTokenIds, _finished);
-        Publish(output);
         _scheduler.AssertInvariants();
+
+        // NOTE: the stats snapshot goes out before the tokens, so a caller that has seen a request finish also sees its
+        // blocks freed and it gone from the running count (the other order let /metrics, and a test, read the step before).
         RecordStep(output);
+        Publish(output);
         return true;
     }
 
