@@ -146,14 +146,17 @@ internal static unsafe class PagedAttention
     private static void AttendBlock(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, ReadOnlySpan<float> values, int count, float scale,
         ref float max, ref float sum, Span<float> accumulator, Span<float> scores)
     {
-        Scores(q, keys, scale, count, scores);
         var wide = Vector512.IsHardwareAccelerated && q.Length % Vector512<float>.Count == 0;
         if (wide && scores.Length == Vector512<float>.Count)
         {
-            Softmax16(count, ref max, ref sum, accumulator, scores);
+            // NOTE: the two 8-position halves go to the softmax in registers: stored as two 256-bit halves and reloaded as
+            // one 512-bit vector they would stall on store forwarding. Same values as Scores (lanes past count are masked).
+            var s16 = Vector512.Create(Scores8(q, keys, Vector512<float>.Count, 0, scale), Scores8(q, keys, Vector512<float>.Count, Vector256<float>.Count, scale));
+            Softmax16(s16, count, ref max, ref sum, accumulator, scores);
         }
         else
         {
+            Scores(q, keys, scale, count, scores);
             var s = scores[..count];
             Rescale(TensorPrimitives.Max(s), ref max, ref sum, accumulator);
             TensorPrimitives.Subtract(s, max, s);
@@ -178,10 +181,10 @@ internal static unsafe class PagedAttention
     /// vector, so the max, exp and sum run in registers instead of five span calls on 16 floats. Lanes past
     /// <paramref name="count"/> score -∞, which exp turns into 0. Leaves the block's weights in <paramref name="scores"/>.
     /// </summary>
-    private static void Softmax16(int count, ref float max, ref float sum, Span<float> accumulator, Span<float> scores)
+    private static void Softmax16(Vector512<float> blockScores, int count, ref float max, ref float sum, Span<float> accumulator, Span<float> scores)
     {
         var valid = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
-        var s = Vector512.ConditionalSelect(valid, Vector512.Create(scores), Vector512.Create(float.NegativeInfinity));
+        var s = Vector512.ConditionalSelect(valid, blockScores, Vector512.Create(float.NegativeInfinity));
         var half = Vector256.Max(s.GetLower(), s.GetUpper());
         var quarter = Vector128.Max(half.GetLower(), half.GetUpper());
         quarter = Vector128.Max(quarter, Vector128.Shuffle(quarter, Vector128.Create(2, 3, 0, 1)));
@@ -199,8 +202,21 @@ internal static unsafe class PagedAttention
         {
             var correction = MathF.Exp(max - blockMax);
             sum *= correction;
-            TensorPrimitives.Multiply(accumulator, correction, accumulator);
             max = blockMax;
+            if (Vector512.IsHardwareAccelerated && accumulator.Length % Vector512<float>.Count == 0)
+            {
+                // NOTE: in place rather than a TensorPrimitives call, whose overhead on 64-128 floats is most of the cost
+                // (it runs whenever a block raises the running max); same products.
+                ref var start = ref MemoryMarshal.GetReference(accumulator);
+                for (var d = 0; d < accumulator.Length; d += Vector512<float>.Count)
+                {
+                    (Vector512.LoadUnsafe(ref start, (nuint)d) * correction).StoreUnsafe(ref start, (nuint)d);
+                }
+
+                return;
+            }
+
+            TensorPrimitives.Multiply(accumulator, correction, accumulator);
         }
     }
 
@@ -256,44 +272,73 @@ internal static unsafe class PagedAttention
     /// <summary><see cref="Scores"/> for the 8 positions from <paramref name="j"/>.</summary>
     private static Vector256<float> Scores8(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, int blockSize, int j, float scale)
     {
-        ref var qStart = ref MemoryMarshal.GetReference(q);
+        // NOTE: q and the key row advance by reference, so the loop body is loads and FMAs rather than index arithmetic.
+        ref var qd = ref MemoryMarshal.GetReference(q);
         ref var k = ref Unsafe.Add(ref MemoryMarshal.GetReference(keys), j);
+        nuint stride = (nuint)blockSize, stride2 = 2 * stride, stride3 = 3 * stride;
         Vector256<float> p0 = default, p1 = default, p2 = default, p3 = default;
         var d = 0;
         for (; d + 4 <= q.Length; d += 4)
         {
-            p0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref qStart, d)), Vector256.LoadUnsafe(ref k, (nuint)(d * blockSize)), p0);
-            p1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref qStart, d + 1)), Vector256.LoadUnsafe(ref k, (nuint)((d + 1) * blockSize)), p1);
-            p2 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref qStart, d + 2)), Vector256.LoadUnsafe(ref k, (nuint)((d + 2) * blockSize)), p2);
-            p3 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref qStart, d + 3)), Vector256.LoadUnsafe(ref k, (nuint)((d + 3) * blockSize)), p3);
+            p0 = Vector256.FusedMultiplyAdd(Vector256.Create(qd), Vector256.LoadUnsafe(ref k), p0);
+            p1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref qd, 1)), Vector256.LoadUnsafe(ref k, stride), p1);
+            p2 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref qd, 2)), Vector256.LoadUnsafe(ref k, stride2), p2);
+            p3 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref qd, 3)), Vector256.LoadUnsafe(ref k, stride3), p3);
+            qd = ref Unsafe.Add(ref qd, 4);
+            k = ref Unsafe.Add(ref k, 4 * stride);
         }
 
         if (d < q.Length)
         {
-            p0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref qStart, d)), Vector256.LoadUnsafe(ref k, (nuint)(d * blockSize)), p0);
+            p0 = Vector256.FusedMultiplyAdd(Vector256.Create(qd), Vector256.LoadUnsafe(ref k), p0);
         }
 
         if (d + 1 < q.Length)
         {
-            p1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref qStart, d + 1)), Vector256.LoadUnsafe(ref k, (nuint)((d + 1) * blockSize)), p1);
+            p1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref qd, 1)), Vector256.LoadUnsafe(ref k, stride), p1);
         }
 
         if (d + 2 < q.Length)
         {
-            p2 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref qStart, d + 2)), Vector256.LoadUnsafe(ref k, (nuint)((d + 2) * blockSize)), p2);
+            p2 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref qd, 2)), Vector256.LoadUnsafe(ref k, stride2), p2);
         }
 
         return ((p0 + p1) + (p2 + p3)) * Vector256.Create(scale);
     }
 
-    /// <summary><c>accumulator += Σ_j weights[j] · values[j]</c>, one 16-wide slice of the accumulator in a register across
-    /// all keys of the block.</summary>
+    /// <summary><c>accumulator += Σ_j weights[j] · values[j]</c>, j in order, each 16-wide slice of the accumulator in a
+    /// register across all keys of the block. Four slices at a time: one slice's FMAs depend on each other, so a lone
+    /// slice waits out the FMA latency at every key (this loop was most of a prefill's attention time).</summary>
     private static void AccumulateVector512(ReadOnlySpan<float> values, ReadOnlySpan<float> weights, Span<float> accumulator)
     {
+        const int Lanes = 16;
         var headDim = accumulator.Length;
         ref var valueStart = ref MemoryMarshal.GetReference(values);
         ref var accStart = ref MemoryMarshal.GetReference(accumulator);
-        for (var d = 0; d < headDim; d += Vector512<float>.Count)
+        var d = 0;
+        for (; d + (4 * Lanes) <= headDim; d += 4 * Lanes)
+        {
+            var acc0 = Vector512.LoadUnsafe(ref accStart, (nuint)d);
+            var acc1 = Vector512.LoadUnsafe(ref accStart, (nuint)(d + Lanes));
+            var acc2 = Vector512.LoadUnsafe(ref accStart, (nuint)(d + (2 * Lanes)));
+            var acc3 = Vector512.LoadUnsafe(ref accStart, (nuint)(d + (3 * Lanes)));
+            for (var j = 0; j < weights.Length; j++)
+            {
+                var weight = Vector512.Create(weights[j]);
+                ref var row = ref Unsafe.Add(ref valueStart, (j * headDim) + d);
+                acc0 = Vector512.FusedMultiplyAdd(weight, Vector512.LoadUnsafe(ref row), acc0);
+                acc1 = Vector512.FusedMultiplyAdd(weight, Vector512.LoadUnsafe(ref row, Lanes), acc1);
+                acc2 = Vector512.FusedMultiplyAdd(weight, Vector512.LoadUnsafe(ref row, 2 * Lanes), acc2);
+                acc3 = Vector512.FusedMultiplyAdd(weight, Vector512.LoadUnsafe(ref row, 3 * Lanes), acc3);
+            }
+
+            acc0.StoreUnsafe(ref accStart, (nuint)d);
+            acc1.StoreUnsafe(ref accStart, (nuint)(d + Lanes));
+            acc2.StoreUnsafe(ref accStart, (nuint)(d + (2 * Lanes)));
+            acc3.StoreUnsafe(ref accStart, (nuint)(d + (3 * Lanes)));
+        }
+
+        for (; d < headDim; d += Lanes)
         {
             var acc = Vector512.LoadUnsafe(ref accStart, (nuint)d);
             for (var j = 0; j < weights.Length; j++)

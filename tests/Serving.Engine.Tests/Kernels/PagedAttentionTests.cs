@@ -9,7 +9,7 @@ public class PagedAttentionTests
     private const int NumKVHeads = 2;
 
     // NOTE: block sizes 4, 8, 16 and 32 score 0, 1, 2 and 4 groups of 8 positions as vectors (the rest one by one); head
-    // dims 6 and 7 leave a remainder after the four partial sums.
+    // dims 6 and 7 leave a remainder after the four partial sums, 48 and 80 after the values' groups of four 16-wide slices.
     [Theory]
     [InlineData(1, 8, BlockSize, KVCacheDataType.F32)]
     [InlineData(4, 8, BlockSize, KVCacheDataType.F32)]
@@ -25,6 +25,8 @@ public class PagedAttentionTests
     [InlineData(37, 64, 16, KVCacheDataType.F16)]
     [InlineData(50, 7, 16, KVCacheDataType.F32)]
     [InlineData(100, 64, 32, KVCacheDataType.F32)]
+    [InlineData(37, 80, 16, KVCacheDataType.F16)]
+    [InlineData(20, 48, 16, KVCacheDataType.F32)]
     public void Row_ScatteredBlocks_MatchesNaiveSoftmaxAttention(int contextLength, int headDim, int blockSize, KVCacheDataType dataType)
     {
         int[] table = [5, 0, 3, 6];
