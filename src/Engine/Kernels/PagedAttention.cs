@@ -205,8 +205,8 @@ internal static unsafe class PagedAttention
             max = blockMax;
             if (Vector512.IsHardwareAccelerated && accumulator.Length % Vector512<float>.Count == 0)
             {
-                // NOTE: in place rather than a TensorPrimitives call, whose overhead on 64-128 floats is most of the cost
-                // (it runs whenever a block raises the running max); same products.
+                // NOTE: in place rather than a TensorPrimitives call, whose fixed overhead is large next to 4-8 vector
+                // multiplies (this runs whenever a block raises the running max); same products.
                 ref var start = ref MemoryMarshal.GetReference(accumulator);
                 for (var d = 0; d < accumulator.Length; d += Vector512<float>.Count)
                 {
