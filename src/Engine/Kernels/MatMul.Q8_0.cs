@@ -139,30 +139,13 @@ public static unsafe partial class MatMul
             var b = 0;
             for (; b + 2 <= blocks; b += 2, weights += 2 * TBlocks.BlockBytes)
             {
-                var o = 32 * b;
-                var w = TBlocks.Values(weights);
-                var wAbs = Avx2.Abs(w);
-                AccumulateQ8(ref even0, wAbs, w, q0 + o, s0[b]);
-                AccumulateQ8(ref even1, wAbs, w, q1 + o, s1[b]);
-                AccumulateQ8(ref even2, wAbs, w, q2 + o, s2[b]);
-                AccumulateQ8(ref even3, wAbs, w, q3 + o, s3[b]);
-                w = TBlocks.Values(weights + TBlocks.BlockBytes);
-                wAbs = Avx2.Abs(w);
-                AccumulateQ8(ref odd0, wAbs, w, q0 + o + 32, s0[b + 1]);
-                AccumulateQ8(ref odd1, wAbs, w, q1 + o + 32, s1[b + 1]);
-                AccumulateQ8(ref odd2, wAbs, w, q2 + o + 32, s2[b + 1]);
-                AccumulateQ8(ref odd3, wAbs, w, q3 + o + 32, s3[b + 1]);
+                Block4(weights, b, q0, q1, q2, q3, s0, s1, s2, s3, ref even0, ref even1, ref even2, ref even3);
+                Block4(weights + TBlocks.BlockBytes, b + 1, q0, q1, q2, q3, s0, s1, s2, s3, ref odd0, ref odd1, ref odd2, ref odd3);
             }
 
             if (b < blocks)
             {
-                var o = 32 * b;
-                var w = TBlocks.Values(weights);
-                var wAbs = Avx2.Abs(w);
-                AccumulateQ8(ref even0, wAbs, w, q0 + o, s0[b]);
-                AccumulateQ8(ref even1, wAbs, w, q1 + o, s1[b]);
-                AccumulateQ8(ref even2, wAbs, w, q2 + o, s2[b]);
-                AccumulateQ8(ref even3, wAbs, w, q3 + o, s3[b]);
+                Block4(weights, b, q0, q1, q2, q3, s0, s1, s2, s3, ref even0, ref even1, ref even2, ref even3);
             }
 
             var sums = Sum4(even0 + odd0, even1 + odd1, even2 + odd2, even3 + odd3);
@@ -175,6 +158,21 @@ public static unsafe partial class MatMul
             return sums + Vector128.Create(
                 MinsTerm(mins, x.BlockSums(row), blocks), MinsTerm(mins, x.BlockSums(row + 1), blocks),
                 MinsTerm(mins, x.BlockSums(row + 2), blocks), MinsTerm(mins, x.BlockSums(row + 3), blocks));
+        }
+
+        /// <summary>Weight block <paramref name="b"/> (at <paramref name="block"/>) against four input rows: the block is read
+        /// and its |w| taken once, then each row's <see cref="AccumulateQ8"/> into its own accumulator.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Block4(byte* block, int b, sbyte* q0, sbyte* q1, sbyte* q2, sbyte* q3, float* s0, float* s1, float* s2, float* s3,
+            ref Vector256<float> acc0, ref Vector256<float> acc1, ref Vector256<float> acc2, ref Vector256<float> acc3)
+        {
+            var o = 32 * b;
+            var w = TBlocks.Values(block);
+            var wAbs = Avx2.Abs(w);
+            AccumulateQ8(ref acc0, wAbs, w, q0 + o, s0[b]);
+            AccumulateQ8(ref acc1, wAbs, w, q1 + o, s1[b]);
+            AccumulateQ8(ref acc2, wAbs, w, q2 + o, s2[b]);
+            AccumulateQ8(ref acc3, wAbs, w, q3 + o, s3[b]);
         }
 
         /// <summary>Offset of the mins in the row scratch (the scales' length, padded).</summary>
